@@ -1,0 +1,3 @@
+module github.com/wxmp/wxmp
+
+go 1.26

@@ -1,0 +1,117 @@
+// Package wire holds what the message and event packages share: the common
+// header of every push and the checked XML decoding both of them use. It is
+// internal so that message and event can depend on it without depending on
+// each other.
+package wire
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+)
+
+// Header is the part every push from WeChat carries, message or event.
+//
+// See https://developers.weixin.qq.com/doc/offiaccount/en/Message_Management/Receiving_standard_messages.html
+type Header struct {
+	// ToUserName is the Official Account's original ID ("gh_…").
+	ToUserName string `xml:"ToUserName"`
+	// FromUserName is the sender's OpenID.
+	FromUserName string `xml:"FromUserName"`
+	// CreateTime is when WeChat created the push, in Unix seconds.
+	CreateTime int64 `xml:"CreateTime"`
+	// MsgType is the wire message type: "text", "image", …, or "event".
+	MsgType string `xml:"MsgType"`
+}
+
+// Head returns h itself. Every parsed push embeds a Header, so this method is
+// what lets any of them be used as a message.Message.
+func (h *Header) Head() *Header { return h }
+
+// Time returns CreateTime as a time.Time (in the local time zone, like
+// time.Unix).
+func (h *Header) Time() time.Time { return time.Unix(h.CreateTime, 0) }
+
+// Sentinel errors shared by message.Parse and event.Parse. The message and
+// event packages export these same values.
+var (
+	ErrEmptyBody     = errors.New("message: empty body")
+	ErrNotXML        = errors.New("message: body is not well-formed XML")
+	ErrRootElement   = errors.New("message: root element is not <xml>")
+	ErrNoMsgType     = errors.New("message: no MsgType")
+	ErrInvalidNumber = errors.New("message: a number field is not a number")
+	ErrNotEvent      = errors.New("message: MsgType is not event")
+	ErrNoEvent       = errors.New("message: event push has no Event")
+)
+
+var bom = []byte("\xef\xbb\xbf")
+
+// Trim drops a UTF-8 byte order mark and surrounding white space.
+func Trim(body []byte) []byte {
+	return bytes.TrimSpace(bytes.TrimPrefix(bytes.TrimSpace(body), bom))
+}
+
+// Decode checks that body is an XML document whose root element is <xml>
+// and unmarshals it into v. Its errors wrap ErrEmptyBody, ErrNotXML,
+// ErrRootElement or ErrInvalidNumber. The input never appears in an error.
+func Decode(body []byte, v any) error {
+	body = Trim(body)
+	if len(body) == 0 {
+		return ErrEmptyBody
+	}
+	if err := checkRoot(body); err != nil {
+		return err
+	}
+	if err := xml.Unmarshal(body, v); err != nil {
+		return classify(err)
+	}
+	return nil
+}
+
+// checkRoot reads up to the first start element and requires it to be <xml>.
+func checkRoot(body []byte) error {
+	d := xml.NewDecoder(bytes.NewReader(body))
+	for {
+		tok, err := d.RawToken()
+		if err != nil {
+			if err == io.EOF {
+				return fmt.Errorf("%w: no root element", ErrNotXML)
+			}
+			return classify(err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if t.Name.Local != "xml" || t.Name.Space != "" {
+				return ErrRootElement
+			}
+			return nil
+		case xml.CharData:
+			if len(bytes.TrimSpace(t)) != 0 {
+				return fmt.Errorf("%w: text before the root element", ErrNotXML)
+			}
+		case xml.EndElement:
+			return fmt.Errorf("%w: end tag before the root element", ErrNotXML)
+		}
+	}
+}
+
+// classify maps encoding/xml's errors onto the sentinels, keeping the
+// detail but never the input.
+func classify(err error) error {
+	var numErr *strconv.NumError
+	if errors.As(err, &numErr) {
+		return fmt.Errorf("%w: %v", ErrInvalidNumber, numErr.Err)
+	}
+	var synErr *xml.SyntaxError
+	if errors.As(err, &synErr) {
+		return fmt.Errorf("%w: line %d: %s", ErrNotXML, synErr.Line, synErr.Msg)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("%w: unexpected end of input", ErrNotXML)
+	}
+	return fmt.Errorf("%w: %v", ErrNotXML, err)
+}
