@@ -1,0 +1,29 @@
+package message_test
+
+import (
+	"testing"
+
+	"github.com/wxmp/wxmp/message"
+)
+
+func BenchmarkParseText(b *testing.B) {
+	body := readFixture(b, "wechatpy_text.xml")
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		if _, err := message.Parse(body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkParseUnknown(b *testing.B) {
+	body := readFixture(b, "wechatpy_device_text.xml")
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		if _, err := message.Parse(body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
