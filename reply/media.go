@@ -1,0 +1,110 @@
+package reply
+
+import "github.com/wxmp/wxmp/message"
+
+// The media replies send something already uploaded to WeChat: MediaID is
+// the media_id returned by the temporary or permanent media (素材) APIs.
+// WeChat rejects a reply whose media ID it does not know, and the user then
+// sees "该公众号暂时无法提供服务"; Marshal can only check that the ID is not
+// empty.
+//
+// See https://developers.weixin.qq.com/doc/offiaccount/en/Message_Management/Passive_user_reply_message.html
+
+// Image is an image reply (MsgType "image").
+type Image struct {
+	Header
+	MediaID string
+}
+
+// NewImage returns an image reply to in showing the uploaded image mediaID.
+// Problems are reported by Marshal.
+func NewImage(in message.Message, mediaID string) *Image {
+	return &Image{Header: addressTo(in), MediaID: mediaID}
+}
+
+type mediaWire struct {
+	MediaID cdata `xml:"MediaId"`
+}
+
+type imageWire struct {
+	wireHeader
+	Image mediaWire `xml:"Image"`
+}
+
+// Marshal returns the reply as XML. Errors wrap ErrMissingField (no
+// ToUserName, FromUserName or MediaID) or ErrInvalidChar.
+func (r *Image) Marshal() ([]byte, error) {
+	if err := check(append(r.fields(),
+		field{name: "Image.MediaId", value: r.MediaID, rule: requiredID})...); err != nil {
+		return nil, err
+	}
+	return marshal(&imageWire{wireHeader: r.wire(typeImage), Image: mediaWire{text(r.MediaID)}})
+}
+
+// Voice is a voice reply (MsgType "voice").
+type Voice struct {
+	Header
+	MediaID string
+}
+
+// NewVoice returns a voice reply to in playing the uploaded recording
+// mediaID. Problems are reported by Marshal.
+func NewVoice(in message.Message, mediaID string) *Voice {
+	return &Voice{Header: addressTo(in), MediaID: mediaID}
+}
+
+type voiceWire struct {
+	wireHeader
+	Voice mediaWire `xml:"Voice"`
+}
+
+// Marshal returns the reply as XML. Errors wrap ErrMissingField (no
+// ToUserName, FromUserName or MediaID) or ErrInvalidChar.
+func (r *Voice) Marshal() ([]byte, error) {
+	if err := check(append(r.fields(),
+		field{name: "Voice.MediaId", value: r.MediaID, rule: requiredID})...); err != nil {
+		return nil, err
+	}
+	return marshal(&voiceWire{wireHeader: r.wire(typeVoice), Voice: mediaWire{text(r.MediaID)}})
+}
+
+// Video is a video reply (MsgType "video"). Title and Description are
+// optional and left out of the XML when empty.
+type Video struct {
+	Header
+	MediaID     string
+	Title       string
+	Description string
+}
+
+// NewVideo returns a video reply to in playing the uploaded video mediaID,
+// with an optional title and description ("" leaves them out). Problems are
+// reported by Marshal.
+func NewVideo(in message.Message, mediaID, title, description string) *Video {
+	return &Video{Header: addressTo(in), MediaID: mediaID, Title: title, Description: description}
+}
+
+type videoWire struct {
+	wireHeader
+	Video struct {
+		MediaID     cdata  `xml:"MediaId"`
+		Title       *cdata `xml:"Title,omitempty"`
+		Description *cdata `xml:"Description,omitempty"`
+	} `xml:"Video"`
+}
+
+// Marshal returns the reply as XML. Errors wrap ErrMissingField (no
+// ToUserName, FromUserName or MediaID) or ErrInvalidChar.
+func (r *Video) Marshal() ([]byte, error) {
+	if err := check(append(r.fields(),
+		field{name: "Video.MediaId", value: r.MediaID, rule: requiredID},
+		field{name: "Video.Title", value: r.Title},
+		field{name: "Video.Description", value: r.Description})...); err != nil {
+		return nil, err
+	}
+	w := videoWire{wireHeader: r.wire(typeVideo)}
+	w.Video.MediaID = text(r.MediaID)
+	w.Video.Title = optionalText(r.Title)
+	w.Video.Description = optionalText(r.Description)
+	return marshal(&w)
+}
