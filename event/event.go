@@ -7,13 +7,23 @@ import (
 	"github.com/wxmp/wxmp/internal/wire"
 )
 
-// Header is the common header every push carries: ToUserName, FromUserName,
-// CreateTime (Unix seconds) and MsgType ("event" for every type here). It is
-// the same type as message.Header.
+// Header is the common header every push carries: ToUserName (the Official
+// Account's original ID, "gh_…"), FromUserName (the user's OpenID, or a
+// system account such as "mphelper" for job results), CreateTime (Unix
+// seconds; Header.Time gives it as a time.Time) and MsgType ("event" for
+// every type here). It is the same type as message.Header.
 type Header = wire.Header
 
-// Event is implemented by every type this package returns. It is the same
-// method set as message.Message, so any Event is also a message.Message.
+// Event is implemented by every type this package returns: a pointer to one
+// of the structs below, or *[Unknown]. It is the same method set as
+// message.Message, so any Event is also a message.Message.
+//
+// Events carry no MsgId. WeChat retries a push it got no answer to within
+// five seconds, up to three times, and asks developers to de-duplicate
+// events by FromUserName + CreateTime (Head().FromUserName and
+// Head().CreateTime). For job results, where one sender can finish several
+// jobs in the same second, the MsgID or publish ID the event carries is the
+// better key.
 type Event interface {
 	Head() *Header
 }
@@ -21,10 +31,16 @@ type Event interface {
 // Sentinel errors returned by [Parse]. They are the same values as the
 // message package's, so errors.Is works whichever package a caller uses.
 var (
-	ErrEmptyBody     = wire.ErrEmptyBody
-	ErrNotXML        = wire.ErrNotXML
-	ErrRootElement   = wire.ErrRootElement
-	ErrNoMsgType     = wire.ErrNoMsgType
+	// ErrEmptyBody: the body is empty or only white space.
+	ErrEmptyBody = wire.ErrEmptyBody
+	// ErrNotXML: the body is not well-formed XML (including truncated XML).
+	ErrNotXML = wire.ErrNotXML
+	// ErrRootElement: the document's root element is not <xml>.
+	ErrRootElement = wire.ErrRootElement
+	// ErrNoMsgType: there is no MsgType, or it is empty.
+	ErrNoMsgType = wire.ErrNoMsgType
+	// ErrInvalidNumber: a numeric field holds something that is not a
+	// number of its Go type.
 	ErrInvalidNumber = wire.ErrInvalidNumber
 	// ErrNotEvent is returned when the push's MsgType is not "event".
 	ErrNotEvent = wire.ErrNotEvent
@@ -32,17 +48,27 @@ var (
 	ErrNoEvent = wire.ErrNoEvent
 )
 
-// Parse decodes one event push (MsgType "event") into its typed struct, for
-// example *Subscribe. An event name this package does not know comes back as
-// *Unknown with the raw XML and a nil error.
+// Parse decodes the plaintext XML of one event push (MsgType "event") into
+// its typed struct: *Subscribe, *Scan, *MassSendJobFinish and so on, one
+// type per event name (the Name… constants list them). An event name this
+// package does not know comes back as *[Unknown], holding the name and the
+// raw XML, with a nil error.
 //
-// Names are matched exactly first; failing that, ignoring case (WeChat's
-// names are case-sensitive and mixed-case, but a push that differs from the
-// documented spelling only in case still gets its type).
+// Matching the name: WeChat's event names are case-sensitive and mixed-case
+// ("SCAN" but "subscribe", "WifiConnected"). Parse trims white space around
+// the name, looks it up exactly as written, and only when that fails looks
+// it up ignoring case, so "scan" or "Subscribe" still get their types. No
+// two known names differ only in case, so the fallback is never ambiguous.
+// The Event field of the result keeps the name as it arrived.
+//
+// Numbers may arrive as CDATA or with white space around them; both parse.
+// An empty numeric element is zero.
 //
 // Errors wrap ErrEmptyBody, ErrNotXML, ErrRootElement, ErrNoMsgType,
-// ErrNotEvent, ErrNoEvent or ErrInvalidNumber. Most callers use
-// message.Parse, which calls Parse for event pushes.
+// ErrNotEvent, ErrNoEvent or ErrInvalidNumber; Parse never panics, and no
+// part of the body is put into an error beyond what encoding/xml reports
+// about its syntax. Parse does not keep body: Unknown values hold their own
+// copy. Most callers use message.Parse, which calls Parse for event pushes.
 //
 // See https://developers.weixin.qq.com/doc/offiaccount/en/Message_Management/Receiving_event_pushes.html
 func Parse(body []byte) (Event, error) {
@@ -53,10 +79,10 @@ func Parse(body []byte) (Event, error) {
 	if err := wire.Decode(body, &h); err != nil {
 		return nil, err
 	}
-	switch {
-	case strings.TrimSpace(h.MsgType) == "":
+	switch msgType := strings.TrimSpace(h.MsgType); {
+	case msgType == "":
 		return nil, ErrNoMsgType
-	case !strings.EqualFold(strings.TrimSpace(h.MsgType), "event"):
+	case !strings.EqualFold(msgType, "event"):
 		return nil, ErrNotEvent
 	}
 	name := strings.TrimSpace(h.Event)
@@ -73,16 +99,27 @@ func Parse(body []byte) (Event, error) {
 	return e, nil
 }
 
-// newEvent returns a new zero value of the type for name, or nil when the
-// name is unknown.
+// newEvent returns a new zero value of the type for name: the exact name
+// first, then any known name equal to it ignoring case. It returns nil for
+// an unknown name.
 func newEvent(name string) Event {
 	if e := newExact(name); e != nil {
 		return e
 	}
-	for _, known := range names {
+	for _, known := range knownNames() {
 		if strings.EqualFold(known, name) {
 			return newExact(known)
 		}
 	}
 	return nil
+}
+
+// Unknown is an event this package has no type for. Event holds its name as
+// it arrived and Raw the whole push (without a byte order mark or
+// surrounding white space), for the caller to decode itself. Unknown never
+// comes with an error: a handler keeps working when WeChat adds an event.
+type Unknown struct {
+	Header
+	Event string
+	Raw   []byte
 }
