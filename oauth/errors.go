@@ -1,0 +1,159 @@
+package oauth
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Errors returned by this package. Local failures wrap one of the first
+// group with %w; remote failures are an *[Error] (WeChat's errcode/errmsg) or
+// a *[StatusError] (a non-2xx HTTP status). The code sentinels in the second
+// group match an *Error through errors.Is, so a caller can write
+//
+//	if errors.Is(err, oauth.ErrCodeUsed) { … }
+//
+// without caring which exact code WeChat chose.
+var (
+	// ErrInvalidConfig: AppID, AppSecret, RedirectURL, Scope or Endpoint is
+	// missing or malformed. The message names the field, never its value.
+	ErrInvalidConfig = errors.New("oauth: invalid config")
+	// ErrInvalidState: the state is empty, longer than 128 bytes or holds
+	// a byte outside a-z, A-Z, 0-9.
+	ErrInvalidState = errors.New("oauth: invalid state")
+	// ErrInvalidArgument: an empty code, token or OpenID, or an unknown
+	// language.
+	ErrInvalidArgument = errors.New("oauth: invalid argument")
+	// ErrInvalidResponse: WeChat answered 2xx with a body that is not the
+	// JSON object expected (not JSON, wrong types, or a required field such
+	// as access_token missing).
+	ErrInvalidResponse = errors.New("oauth: invalid response")
+	// ErrResponseTooLarge: the response body exceeded MaxResponseSize.
+	ErrResponseTooLarge = errors.New("oauth: response too large")
+
+	// ErrInvalidCode matches errcode 40029: the code is unknown or stale.
+	ErrInvalidCode = errors.New("oauth: invalid code")
+	// ErrCodeUsed matches errcode 40163: the code was already exchanged
+	// (codes are single use; a page reload replays it).
+	ErrCodeUsed = errors.New("oauth: code already used")
+	// ErrExpired matches errcodes 42001 (access_token expired), 42002
+	// (refresh_token expired) and 42003 (code expired).
+	ErrExpired = errors.New("oauth: expired")
+	// ErrInvalidOpenID matches errcode 40003: the OpenID does not belong to
+	// this AppID or to this token.
+	ErrInvalidOpenID = errors.New("oauth: invalid openid")
+)
+
+// WeChat errcodes this package gives names to. The full list is at
+// https://developers.weixin.qq.com/doc/offiaccount/en/Getting_Started/Global_Return_Code.html
+const (
+	CodeSystemBusy          = -1    // retry later
+	CodeInvalidCredential   = 40001 // wrong AppSecret, or access_token invalid
+	CodeInvalidOpenID       = 40003 // OpenID not of this account or token
+	CodeInvalidAppID        = 40013 // unknown AppID
+	CodeInvalidAccessToken  = 40014 // malformed access_token
+	CodeInvalidCode         = 40029 // code unknown or stale
+	CodeInvalidRefreshToken = 40030 // refresh_token unknown
+	CodeCodeUsed            = 40163 // code already exchanged
+	CodeAccessTokenExpired  = 42001
+	CodeRefreshTokenExpired = 42002 // after 30 days: authorize again
+	CodeCodeExpired         = 42003 // unused for 5 minutes
+	CodeUnauthorized        = 48001 // scope does not allow this API
+)
+
+// Error is an error WeChat reported in the body of an HTTP 200 response:
+// {"errcode":40029,"errmsg":"invalid code"}. Match it with errors.As, or ask
+// about a code with errors.Is and [ErrInvalidCode], [ErrCodeUsed],
+// [ErrExpired] or [ErrInvalidOpenID].
+type Error struct {
+	Code int    // errcode, e.g. 40029
+	Msg  string // errmsg, e.g. "invalid code" (may carry a request id)
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("oauth: errcode %d: %s", e.Code, e.Msg)
+}
+
+// Is reports whether target is the sentinel that names e.Code.
+func (e *Error) Is(target error) bool {
+	switch target {
+	case ErrInvalidCode:
+		return e.Code == CodeInvalidCode
+	case ErrCodeUsed:
+		return e.Code == CodeCodeUsed
+	case ErrExpired:
+		return e.Code == CodeAccessTokenExpired || e.Code == CodeRefreshTokenExpired || e.Code == CodeCodeExpired
+	case ErrInvalidOpenID:
+		return e.Code == CodeInvalidOpenID
+	}
+	return false
+}
+
+// StatusError is returned when WeChat (or a proxy in front of it) answers
+// with a status outside 200–299. The body is discarded.
+type StatusError struct {
+	StatusCode int // e.g. 502
+}
+
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("oauth: unexpected HTTP status %d %s", e.StatusCode, http.StatusText(e.StatusCode))
+}
+
+// redacted replaces secret values in URLs and messages.
+const redacted = "REDACTED"
+
+// redactURL returns u with the values of the query parameters that hold
+// secrets (secret, code, access_token, refresh_token) replaced.
+func redactURL(u *url.URL) string {
+	c := *u
+	q := c.Query()
+	for _, k := range [...]string{"secret", "code", "access_token", "refresh_token"} {
+		if q.Has(k) {
+			q.Set(k, redacted)
+		}
+	}
+	c.RawQuery = q.Encode()
+	return c.String()
+}
+
+// scrubbed carries err with every occurrence of a secret removed from its
+// message. It unwraps to err so errors.Is and errors.As keep working.
+type scrubbed struct {
+	msg string
+	err error
+}
+
+func (s *scrubbed) Error() string { return s.msg }
+func (s *scrubbed) Unwrap() error { return s.err }
+
+// scrub is the last line of defence: whatever produced err, its message
+// must not contain any of the secrets (the AppSecret, a code, a token). A
+// transport error's URL has already been redacted (see get); this catches
+// anything else, such as a server that echoes the query back in errmsg.
+func scrub(err error, secrets ...string) error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	hasE := errors.As(err, &e)
+	msg := err.Error()
+	changed := false
+	for _, s := range secrets {
+		if s == "" {
+			continue
+		}
+		if hasE && strings.Contains(e.Msg, s) {
+			e.Msg = strings.ReplaceAll(e.Msg, s, redacted)
+		}
+		if strings.Contains(msg, s) {
+			msg = strings.ReplaceAll(msg, s, redacted)
+			changed = true
+		}
+	}
+	if changed {
+		return &scrubbed{msg: msg, err: err}
+	}
+	return err
+}
