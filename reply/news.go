@@ -79,11 +79,11 @@ func (r *News) Marshal() ([]byte, error) {
 		Articles:     make([]articleWire, len(r.Articles)),
 	}
 	for i, a := range r.Articles {
-		if err := check(
-			field{name: fmt.Sprintf("Articles[%d].Title", i), value: a.Title, rule: requiredText},
-			field{name: fmt.Sprintf("Articles[%d].Description", i), value: a.Description},
-			field{name: fmt.Sprintf("Articles[%d].PicUrl", i), value: a.PicURL},
-			field{name: fmt.Sprintf("Articles[%d].Url", i), value: a.URL},
+		if err := checkItem(i,
+			field{name: "Title", value: a.Title, rule: requiredText},
+			field{name: "Description", value: a.Description},
+			field{name: "PicUrl", value: a.PicURL},
+			field{name: "Url", value: a.URL},
 		); err != nil {
 			return nil, err
 		}

@@ -142,17 +142,31 @@ type field struct {
 // check returns the first problem among fields: a required one that is
 // empty (ErrMissingField) or one that XML cannot carry (ErrInvalidChar).
 func check(fields ...field) error {
+	return checkItem(-1, fields...)
+}
+
+// checkItem is check for the fields of news article i (from 0), or of the
+// reply itself when i is negative. The name is only built for an error,
+// which keeps the common path free of allocations.
+func checkItem(i int, fields ...field) error {
 	for _, f := range fields {
 		switch {
 		case f.rule == requiredText && f.value == "",
 			f.rule == requiredID && strings.TrimSpace(f.value) == "":
-			return fmt.Errorf("%w: %s", ErrMissingField, f.name)
+			return fmt.Errorf("%w: %s", ErrMissingField, itemName(i, f.name))
 		}
-		if i := invalidCharAt(f.value); i >= 0 {
-			return fmt.Errorf("%w: %s at byte %d", ErrInvalidChar, f.name, i)
+		if at := invalidCharAt(f.value); at >= 0 {
+			return fmt.Errorf("%w: %s at byte %d", ErrInvalidChar, itemName(i, f.name), at)
 		}
 	}
 	return nil
+}
+
+func itemName(i int, name string) string {
+	if i < 0 {
+		return name
+	}
+	return fmt.Sprintf("Articles[%d].%s", i, name)
 }
 
 // marshal encodes a checked wire struct.
