@@ -48,7 +48,11 @@ type Subscribe struct {
 // code (EventKey starts with "qrscene_") and, if so, returns the scene value
 // without the prefix. For a plain follow it returns "", false.
 func (e *Subscribe) QRScene() (scene string, ok bool) {
-	return strings.CutPrefix(strings.TrimSpace(e.EventKey), QRScenePrefix)
+	scene, ok = strings.CutPrefix(strings.TrimSpace(e.EventKey), QRScenePrefix)
+	if !ok {
+		return "", false
+	}
+	return scene, true
 }
 
 // FromQRCode reports whether the follow came from scanning a parametric QR
