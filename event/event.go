@@ -118,6 +118,8 @@ func newEvent(name string) Event {
 // it arrived and Raw the whole push (without a byte order mark or
 // surrounding white space), for the caller to decode itself. Unknown never
 // comes with an error: a handler keeps working when WeChat adds an event.
+//
+// See https://developers.weixin.qq.com/doc/offiaccount/en/Message_Management/Receiving_event_pushes.html
 type Unknown struct {
 	Header
 	Event string
