@@ -1,0 +1,55 @@
+// Package wxmp is the root of a Go SDK for the server side of a WeChat
+// Official Account (微信公众号 / 服务号). The root package holds only this
+// overview; the work is done by small packages, each with one job:
+//
+//   - github.com/wxmp/wxmp/signature checks the signature WeChat puts on the
+//     server-verification GET and on every push.
+//   - github.com/wxmp/wxmp/message parses a push into a typed value (*message.Text,
+//     *message.Image, …), handing events to github.com/wxmp/wxmp/event, which
+//     types every event WeChat documents (*event.Subscribe, *event.Click, …).
+//   - github.com/wxmp/wxmp/reply builds the passive reply that answers a push
+//     within WeChat's 5-second window.
+//   - github.com/wxmp/wxmp/msgcrypt opens and seals pushes in compatible and
+//     safe mode (AES).
+//   - github.com/wxmp/wxmp/oauth signs visitors into web pages with WeChat web
+//     authorization (网页授权, OAuth 2.0) and fetches their profile.
+//
+// Every package works on bytes and strings first, so it fits any HTTP
+// framework; net/http helpers sit on top. None of them depends on anything
+// beyond the standard library.
+//
+// A complete plain-mode handler, which echoes text messages back:
+//
+//	func handle(w http.ResponseWriter, r *http.Request) {
+//		q := r.URL.Query()
+//		err := signature.Verify(token, q.Get("timestamp"), q.Get("nonce"), q.Get("signature"))
+//		if err != nil {
+//			http.Error(w, "bad signature", http.StatusForbidden)
+//			return
+//		}
+//		if r.Method == http.MethodGet { // server verification
+//			io.WriteString(w, q.Get("echostr"))
+//			return
+//		}
+//		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+//		if err != nil {
+//			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+//			return
+//		}
+//		msg, err := message.Parse(body)
+//		if err != nil {
+//			http.Error(w, "bad push", http.StatusBadRequest)
+//			return
+//		}
+//		if text, ok := msg.(*message.Text); ok {
+//			if out, err := reply.NewText(text, text.Content).Marshal(); err == nil {
+//				w.Write(out)
+//				return
+//			}
+//		}
+//		io.WriteString(w, reply.Success) // no reply, and no retry
+//	}
+//
+// The program in examples/echo is this handler grown into a server, with
+// logging, limits and graceful shutdown.
+package wxmp

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/wxmp/wxmp/event"
+	"github.com/wxmp/wxmp/message"
+	"github.com/wxmp/wxmp/reply"
+	"github.com/wxmp/wxmp/signature"
+)
+
+// maxBody is the largest push the handler reads. WeChat's pushes are a few
+// kilobytes; anything past 1 MiB gets 413.
+const maxBody = 1 << 20
+
+// handler serves WeChat's GET verification and POST pushes on one path.
+type handler struct {
+	token string
+	log   *slog.Logger
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet:
+		h.verify(w, r)
+	case http.MethodPost:
+		h.push(w, r)
+	default:
+		w.Header().Set("Allow", "GET, POST")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	}
+}
+
+// verify answers the server verification GET: echostr back, verbatim, when
+// the signature is valid.
+func (h *handler) verify(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if status, reason := h.checkSignature(r); status != http.StatusOK {
+		h.log.Warn("verification refused", "status", status, "reason", reason)
+		http.Error(w, reason, status)
+		return
+	}
+	echostr := q.Get("echostr")
+	if echostr == "" {
+		http.Error(w, "missing echostr", http.StatusBadRequest)
+		return
+	}
+	h.log.Info("verification passed")
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	io.WriteString(w, echostr)
+}
+
+// push answers one message or event push with a passive reply.
+func (h *handler) push(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	if status, reason := h.checkSignature(r); status != http.StatusOK {
+		h.log.Warn("push refused", "status", status, "reason", reason)
+		http.Error(w, reason, status)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			h.log.Warn("push refused", "status", http.StatusRequestEntityTooLarge, "reason", "body over 1 MiB")
+			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		h.log.Warn("push refused", "status", http.StatusBadRequest, "reason", "reading body failed")
+		http.Error(w, "cannot read body", http.StatusBadRequest)
+		return
+	}
+	msg, err := message.Parse(body)
+	if err != nil {
+		h.log.Warn("push refused", "status", http.StatusBadRequest, "reason", err.Error())
+		http.Error(w, "bad push: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+
+	out, kind := reply.Success, "success"
+	if rep := answer(msg); rep != nil {
+		b, err := rep.Marshal()
+		if err != nil {
+			// The push was fine; our reply could not be built (for example
+			// content WeChat cannot carry). "success" is the safe answer.
+			h.log.Warn("reply not built; answering success", "reason", err.Error())
+		} else {
+			out, kind = string(b), "xml"
+		}
+	}
+	if kind == "xml" {
+		w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	} else {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	}
+	io.WriteString(w, out)
+	h.log.Info("push",
+		"msg_type", msg.Head().MsgType,
+		"value", fmt.Sprintf("%T", msg),
+		"reply", kind,
+		"duration", time.Since(start).String())
+}
+
+// checkSignature checks the query's signature, timestamp and nonce against
+// the token. It returns 200 when they match, else the status to answer with
+// and a short reason (which never includes the token or a signature).
+func (h *handler) checkSignature(r *http.Request) (status int, reason string) {
+	q := r.URL.Query()
+	err := signature.Verify(h.token, q.Get("timestamp"), q.Get("nonce"), q.Get("signature"))
+	switch {
+	case err == nil:
+		return http.StatusOK, ""
+	case errors.Is(err, signature.ErrMissingParams):
+		return http.StatusBadRequest, "missing signature, timestamp or nonce"
+	default:
+		return http.StatusForbidden, "invalid signature"
+	}
+}
+
+// answer decides the passive reply to msg; nil means "success".
+func answer(msg message.Message) reply.Reply {
+	switch m := msg.(type) {
+	case *message.Text:
+		if strings.TrimSpace(m.Content) == "" {
+			return reply.NewText(m, "(empty text received)")
+		}
+		return reply.NewText(m, m.Content)
+	case *event.Subscribe:
+		return reply.NewText(m, "Welcome! Send me any message and I will echo it back.")
+	case *event.Unsubscribe:
+		return nil
+	case *message.Image:
+		return reply.NewText(m, "image received: "+m.PicURL)
+	case *message.Voice:
+		text := "voice received: format " + m.Format
+		if m.Recognition != "" {
+			text += ", recognised as: " + m.Recognition
+		}
+		return reply.NewText(m, text)
+	case *message.Video:
+		return reply.NewText(m, "video received: "+m.MediaID)
+	case *message.ShortVideo:
+		return reply.NewText(m, "short video received: "+m.MediaID)
+	case *message.Location:
+		return reply.NewText(m, fmt.Sprintf("location received: %s (%.6f, %.6f)", m.Label, m.LocationX, m.LocationY))
+	case *message.Link:
+		return reply.NewText(m, fmt.Sprintf("link received: %s %s", m.Title, m.URL))
+	case *message.File:
+		return reply.NewText(m, fmt.Sprintf("file received: %s (%d bytes)", m.Title, m.FileTotalLen))
+	}
+	// Unknown message types, and events other than follow and unfollow.
+	return nil
+}
