@@ -1,0 +1,541 @@
+// Command oauth is a page inside WeChat that shows visitors their own
+// WeChat profile, built on package github.com/wxmp/wxmp/oauth (网页授权).
+//
+// The flow: "/" explains and links to "/login"; "/login" sets a random
+// state in a cookie and redirects to WeChat's consent page; WeChat sends the
+// user back to "/callback?code=…&state=…"; the server checks the state,
+// exchanges the code for a web access token, fetches the profile and
+// renders avatar, nickname, sex, province, city, country and OpenID.
+// Refused consent, a reused or stale code and other WeChat errors (errcode)
+// get a friendly page naming the errcode, with HTTP 400; only a WeChat that
+// cannot be reached at all gives 502.
+//
+// # Configuration
+//
+// All from the environment:
+//
+//	WECHAT_APPID       the Official Account's AppID (required)
+//	WECHAT_SECRET      its AppSecret (required; never logged)
+//	PUBLIC_URL         the externally visible base URL, such as
+//	                   https://wx.example.com (required). The callback is
+//	                   PUBLIC_URL/callback; its host must be the account's
+//	                   网页授权域名 (web authorization domain). If PUBLIC_URL has
+//	                   a path, the proxy in front must strip it: routes are
+//	                   served at the root.
+//	ADDR               listen address (default ":8080")
+//	WECHAT_OPEN_BASE   base URL of open.weixin.qq.com, for a stand-in
+//	                   (default https://open.weixin.qq.com)
+//	WECHAT_API_BASE    base URL of api.weixin.qq.com, for a stand-in
+//	                   (default https://api.weixin.qq.com)
+//	MP_VERIFY_FILE     path of the MP_verify_<name>.txt file downloaded from
+//	                   the console when setting the 网页授权域名; it is read at
+//	                   start and served at /MP_verify_<name>.txt
+//	MP_VERIFY_NAME     instead of MP_VERIFY_FILE: the file name
+//	MP_VERIFY_CONTENT  (MP_verify_<name>.txt) and its content, for
+//	                   deployments configured only through variables
+//
+// The verification file's name must match MP_verify_[A-Za-z0-9]+.txt and
+// its content be at most 1 KiB; set either MP_VERIFY_FILE or both other
+// variables, not both.
+//
+// Run it with
+//
+//	WECHAT_APPID=wx… WECHAT_SECRET=… PUBLIC_URL=https://wx.example.com go run ./examples/oauth
+//
+// and open PUBLIC_URL in WeChat. Logs are JSON lines (log/slog) on stdout;
+// they never contain the secret, a code or a token. SIGINT or SIGTERM
+// stops the server gracefully, letting requests in flight finish.
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/wxmp/wxmp/oauth"
+)
+
+// stateCookie holds the state of a login in progress. It lives ten
+// minutes (a code expires after five) and is not cleared after the
+// callback, so that a reload of the callback reaches WeChat and gets the
+// "code already used" page rather than a confusing state error.
+const (
+	stateCookie    = "wxmp_oauth_state"
+	stateLifetime  = 10 * time.Minute
+	wechatTimeout  = 10 * time.Second
+	shutdownPeriod = 10 * time.Second
+	maxVerifySize  = 1 << 10
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "oauth example:", err)
+		os.Exit(1)
+	}
+}
+
+// config is the example's configuration, read by loadConfig.
+type config struct {
+	AppID     string
+	Secret    string
+	PublicURL string // without trailing slash
+	Addr      string
+	Endpoint  oauth.Endpoint
+	// VerifyName and VerifyContent are the MP_verify file; empty name
+	// means none is served.
+	VerifyName    string
+	VerifyContent []byte
+}
+
+// oauthConfig is the client configuration the server uses.
+func (c config) oauthConfig() oauth.Config {
+	return oauth.Config{
+		AppID:       c.AppID,
+		AppSecret:   c.Secret,
+		RedirectURL: c.PublicURL + "/callback",
+		Scope:       oauth.ScopeUserInfo,
+		Endpoint:    c.Endpoint,
+	}
+}
+
+// loadConfig reads the environment described in the package comment. Its
+// errors name variables, never their values.
+func loadConfig(getenv func(string) string) (config, error) {
+	c := config{
+		AppID:     getenv("WECHAT_APPID"),
+		Secret:    getenv("WECHAT_SECRET"),
+		PublicURL: strings.TrimRight(getenv("PUBLIC_URL"), "/"),
+		Addr:      getenv("ADDR"),
+		Endpoint: oauth.Endpoint{
+			AuthURL: getenv("WECHAT_OPEN_BASE"),
+			APIURL:  getenv("WECHAT_API_BASE"),
+		},
+	}
+	var missing []string
+	for _, v := range []struct{ name, value string }{
+		{"WECHAT_APPID", c.AppID}, {"WECHAT_SECRET", c.Secret}, {"PUBLIC_URL", c.PublicURL},
+	} {
+		if v.value == "" {
+			missing = append(missing, v.name)
+		}
+	}
+	if len(missing) > 0 {
+		return config{}, fmt.Errorf("missing environment variable(s): %s", strings.Join(missing, ", "))
+	}
+	if c.Addr == "" {
+		c.Addr = ":8080"
+	}
+	for _, v := range []struct{ name, value string }{
+		{"PUBLIC_URL", c.PublicURL}, {"WECHAT_OPEN_BASE", c.Endpoint.AuthURL}, {"WECHAT_API_BASE", c.Endpoint.APIURL},
+	} {
+		if !isBaseURL(v.value) {
+			return config{}, fmt.Errorf("%s must be an absolute http(s) URL without query or fragment", v.name)
+		}
+	}
+	// Building a URL once checks, at start rather than on the first
+	// visitor, that the oauth package accepts the configuration.
+	if _, err := c.oauthConfig().AuthCodeURL("startup"); err != nil {
+		return config{}, err
+	}
+
+	file, name, content := getenv("MP_VERIFY_FILE"), getenv("MP_VERIFY_NAME"), getenv("MP_VERIFY_CONTENT")
+	switch {
+	case file != "" && (name != "" || content != ""):
+		return config{}, errors.New("set MP_VERIFY_FILE or MP_VERIFY_NAME and MP_VERIFY_CONTENT, not both")
+	case file != "":
+		b, err := readLimited(file, maxVerifySize)
+		if err != nil {
+			return config{}, fmt.Errorf("MP_VERIFY_FILE: %w", err)
+		}
+		c.VerifyName, c.VerifyContent = filepath.Base(file), b
+	case name != "" || content != "":
+		if name == "" || content == "" {
+			return config{}, errors.New("MP_VERIFY_NAME and MP_VERIFY_CONTENT must be set together")
+		}
+		if len(content) > maxVerifySize {
+			return config{}, fmt.Errorf("MP_VERIFY_CONTENT: longer than %d bytes", maxVerifySize)
+		}
+		c.VerifyName, c.VerifyContent = name, []byte(content)
+	}
+	if c.VerifyName != "" && !isVerifyName(c.VerifyName) {
+		return config{}, errors.New("the MP_verify file name must look like MP_verify_<letters and digits>.txt")
+	}
+	return c, nil
+}
+
+// isBaseURL reports whether s is empty or an absolute http(s) URL without
+// user info, query or fragment.
+func isBaseURL(s string) bool {
+	if s == "" {
+		return true
+	}
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" &&
+		u.User == nil && !strings.ContainsAny(s, "?#")
+}
+
+// readLimited reads a file of at most max bytes.
+func readLimited(path string, max int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > max {
+		return nil, fmt.Errorf("longer than %d bytes", max)
+	}
+	return b, nil
+}
+
+// isVerifyName reports whether name is MP_verify_[A-Za-z0-9]+.txt.
+func isVerifyName(name string) bool {
+	mid, ok := strings.CutPrefix(name, "MP_verify_")
+	if !ok {
+		return false
+	}
+	mid, ok = strings.CutSuffix(mid, ".txt")
+	if !ok || mid == "" {
+		return false
+	}
+	for _, r := range mid {
+		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// run serves until ctx is done, then shuts down gracefully. Logs go to
+// stdout as JSON lines; the first one, "listening", carries the address.
+func run(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
+	logger := slog.New(slog.NewJSONHandler(stdout, nil))
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           newServer(cfg, logger),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      2 * wechatTimeout,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	logger.Info("listening", "addr", ln.Addr().String(), "public_url", cfg.PublicURL,
+		"appid", cfg.AppID, "mp_verify", cfg.VerifyName)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownPeriod)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// server holds what the handlers share. It is immutable after newServer.
+type server struct {
+	cfg      config
+	client   oauth.Config
+	log      *slog.Logger
+	basePath string // PUBLIC_URL's path, "" or "/prefix"
+	secure   bool   // PUBLIC_URL is https: mark the cookie Secure
+	pages    map[string]*template.Template
+}
+
+// newServer returns the example's handler: "/", "/login", "/callback" and,
+// when configured, "/MP_verify_….txt".
+func newServer(cfg config, logger *slog.Logger) http.Handler {
+	s := &server{
+		cfg:    cfg,
+		client: cfg.oauthConfig(),
+		log:    logger,
+		secure: strings.HasPrefix(cfg.PublicURL, "https://"),
+		pages:  parsePages(),
+	}
+	if u, err := url.Parse(cfg.PublicURL); err == nil {
+		s.basePath = strings.TrimRight(u.Path, "/")
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", s.home)
+	mux.HandleFunc("GET /login", s.login)
+	mux.HandleFunc("GET /callback", s.callback)
+	if cfg.VerifyName != "" {
+		mux.HandleFunc("GET /"+cfg.VerifyName, s.verify)
+	}
+	return s.withLogAndHeaders(mux)
+}
+
+// withLogAndHeaders sets the security headers every page needs and logs
+// one line per request: method, path (never the query, which holds the
+// code), status and duration.
+func (s *server) withLogAndHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		// no-referrer: the callback URL carries the code, and the page
+		// loads the avatar from another host.
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Content-Security-Policy", "default-src 'none'; img-src https: http:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+		h.Set("Cache-Control", "no-store")
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		start := time.Now()
+		next.ServeHTTP(rec, r)
+		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+			"duration_ms", time.Since(start).Milliseconds())
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (s *server) home(w http.ResponseWriter, r *http.Request) {
+	s.render(w, http.StatusOK, "home", pageData{LoginURL: s.basePath + "/login"})
+}
+
+func (s *server) login(w http.ResponseWriter, r *http.Request) {
+	state := rand.Text() // 26 characters of A–Z2–7: 128 random bits
+	link, err := s.client.AuthCodeURL(state)
+	if err != nil {
+		// loadConfig checked the configuration, so this is a bug.
+		s.log.Error("cannot build the authorize URL", "err", err)
+		http.Error(w, "server misconfigured", http.StatusInternalServerError)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name:     stateCookie,
+		Value:    state,
+		Path:     "/",
+		MaxAge:   int(stateLifetime / time.Second),
+		HttpOnly: true,
+		Secure:   s.secure,
+		SameSite: http.SameSiteLaxMode,
+	})
+	http.Redirect(w, r, link, http.StatusFound)
+}
+
+func (s *server) callback(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	data := pageData{LoginURL: s.basePath + "/login"}
+
+	cookie, err := r.Cookie(stateCookie)
+	state := q.Get("state")
+	if err != nil || state == "" || subtle.ConstantTimeCompare([]byte(cookie.Value), []byte(state)) != 1 {
+		s.log.Warn("callback refused: state does not match this browser's login",
+			"has_cookie", err == nil, "has_state", state != "")
+		s.render(w, http.StatusBadRequest, "badstate", data)
+		return
+	}
+	code := q.Get("code")
+	if code == "" {
+		s.log.Info("user declined authorization")
+		s.render(w, http.StatusOK, "declined", data)
+		return
+	}
+
+	ctx, cancel := context.WithTimeout(r.Context(), wechatTimeout)
+	defer cancel()
+	tok, err := s.client.Exchange(ctx, code)
+	if err != nil {
+		s.wechatFailed(w, "exchange code", err, data)
+		return
+	}
+	user, err := s.client.UserInfo(ctx, tok.AccessToken, tok.OpenID, oauth.LangZhCN)
+	if err != nil {
+		s.wechatFailed(w, "fetch profile", err, data)
+		return
+	}
+	s.log.Info("profile shown", "snapshot_user", tok.IsSnapshotUser, "scope", tok.Scope)
+	data.User = user
+	data.Sex = sexInWords(user.Sex)
+	data.Snapshot = tok.IsSnapshotUser
+	s.render(w, http.StatusOK, "profile", data)
+}
+
+// wechatFailed renders the page for a failed call to WeChat. An errcode is
+// the user's or the link's problem as far as this page can tell (HTTP 400);
+// a WeChat that cannot be reached is a 502. The oauth package keeps the
+// secret, the code and tokens out of err's message, so it can be logged.
+func (s *server) wechatFailed(w http.ResponseWriter, step string, err error, data pageData) {
+	var we *oauth.Error
+	if errors.As(err, &we) {
+		s.log.Warn("wechat refused", "step", step, "errcode", we.Code, "errmsg", we.Msg)
+		data.ErrCode = we.Code
+		data.Hint = hintFor(err)
+		s.render(w, http.StatusBadRequest, "wechaterror", data)
+		return
+	}
+	s.log.Error("wechat unreachable", "step", step, "err", err)
+	s.render(w, http.StatusBadGateway, "unreachable", data)
+}
+
+// hintFor explains the common errcodes in words.
+func hintFor(err error) string {
+	switch {
+	case errors.Is(err, oauth.ErrCodeUsed):
+		return "This sign-in link has already been used (did the page reload?). Please sign in again."
+	case errors.Is(err, oauth.ErrInvalidCode), errors.Is(err, oauth.ErrExpired):
+		return "This sign-in link is invalid or has expired. Please sign in again."
+	case errors.Is(err, oauth.ErrInvalidOpenID):
+		return "WeChat did not recognise this account for this page. Please sign in again."
+	}
+	var we *oauth.Error
+	if errors.As(err, &we) && we.Code == oauth.CodeUnauthorized {
+		return "This page may not read WeChat profiles. Please tell the site's operator."
+	}
+	return "WeChat could not complete the sign-in. Please try again in a moment."
+}
+
+func sexInWords(s oauth.Sex) string {
+	switch s {
+	case oauth.SexMale:
+		return "男 male"
+	case oauth.SexFemale:
+		return "女 female"
+	}
+	return "未设置 not set"
+}
+
+func (s *server) verify(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	_, _ = w.Write(s.cfg.VerifyContent)
+}
+
+// pageData is what every page template sees.
+type pageData struct {
+	LoginURL string
+	User     *oauth.UserInfo
+	Sex      string
+	Snapshot bool
+	ErrCode  int
+	Hint     string
+}
+
+// render executes a page into a buffer first, so a template failure is a
+// clean 500 rather than half a page.
+func (s *server) render(w http.ResponseWriter, status int, page string, data pageData) {
+	var buf bytes.Buffer
+	if err := s.pages[page].Execute(&buf, data); err != nil {
+		s.log.Error("template failed", "page", page, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// parsePages builds one template per page, each the layout plus its body.
+func parsePages() map[string]*template.Template {
+	bodies := map[string]string{
+		"home": `<h1>Your WeChat profile</h1>
+<p>This page shows the profile WeChat shares with this Official Account: your
+avatar, nickname, sex and region. WeChat will ask for your consent first.</p>
+<p><a class="button" href="{{.LoginURL}}">Sign in with WeChat 微信授权登录</a></p>`,
+		"profile": `<h1>Your WeChat profile</h1>
+{{if .Snapshot}}<p class="warn">快照页模式 (snapshot mode): WeChat shows a virtual profile on
+this preview page, so the details below are not your real ones. Tap
+“使用完整服务” to sign in for real.</p>{{end}}
+<div class="card">
+{{with .User.HeadImgURL}}<img src="{{.}}" alt="avatar" width="132" height="132" referrerpolicy="no-referrer">{{end}}
+<dl>
+<dt>Nickname 昵称</dt><dd class="nickname">{{.User.Nickname}}</dd>
+<dt>Sex 性别</dt><dd>{{.Sex}}</dd>
+<dt>Province 省份</dt><dd>{{.User.Province}}</dd>
+<dt>City 城市</dt><dd>{{.User.City}}</dd>
+<dt>Country 国家</dt><dd>{{.User.Country}}</dd>
+<dt>OpenID</dt><dd><code>{{.User.OpenID}}</code></dd>
+{{with .User.UnionID}}<dt>UnionID</dt><dd><code>{{.}}</code></dd>{{end}}
+</dl>
+</div>
+<p><a href="{{.LoginURL}}">Sign in again</a></p>`,
+		"declined": `<h1>No problem</h1>
+<p>You chose not to share your profile, so there is nothing to show.
+You can change your mind at any time.</p>
+<p><a class="button" href="{{.LoginURL}}">Sign in with WeChat</a></p>`,
+		"badstate": `<h1>This sign-in link is not valid here</h1>
+<p>The link did not come from a sign-in started in this browser, or it is
+more than ten minutes old. For your safety it was not used.</p>
+<p><a class="button" href="{{.LoginURL}}">Start again</a></p>`,
+		"wechaterror": `<h1>Sign-in did not complete</h1>
+<p>{{.Hint}}</p>
+<p class="small">WeChat error code: <code>{{.ErrCode}}</code></p>
+<p><a class="button" href="{{.LoginURL}}">Sign in again</a></p>`,
+		"unreachable": `<h1>WeChat is not answering</h1>
+<p>We could not reach WeChat to finish signing you in. Please try again in a
+moment.</p>
+<p><a class="button" href="{{.LoginURL}}">Try again</a></p>`,
+	}
+	const layout = `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>WeChat profile</title>
+<style>
+body{font-family:-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0 auto;max-width:32rem;padding:1rem;color:#222}
+.button{display:inline-block;background:#07c160;color:#fff;padding:.6rem 1.2rem;border-radius:.4rem;text-decoration:none}
+.warn{background:#fff3cd;padding:.6rem;border-radius:.4rem}
+.card img{border-radius:.5rem}
+dt{color:#888;font-size:.85rem;margin-top:.5rem}dd{margin:0}
+.small{color:#888;font-size:.85rem}
+</style>
+</head>
+<body>
+{{template "body" .}}
+</body>
+</html>
+`
+	pages := make(map[string]*template.Template, len(bodies))
+	for name, body := range bodies {
+		t := template.Must(template.New(name).Parse(layout))
+		template.Must(t.New("body").Parse(body))
+		pages[name] = t
+	}
+	return pages
+}
