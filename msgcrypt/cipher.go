@@ -1,0 +1,178 @@
+package msgcrypt
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/wxmp/wxmp/internal/sha1sort"
+)
+
+// Layout of the buffer that is encrypted (B.3 of the technical plan):
+//
+//	random (16 bytes) | msg_len (4 bytes, big-endian) | msg | AppID | PKCS#7 padding to 32
+const (
+	randomLen = 16
+	lengthLen = 4
+	headerLen = randomLen + lengthLen
+	// padBlock is the PKCS#7 block size WeChat pads to: the key length, 32,
+	// not the AES block size.
+	padBlock = 32
+)
+
+// MsgSignature returns the msg_signature of an encrypted push or reply: the
+// SHA-1, as 40 lowercase hex digits, of token, timestamp, nonce and encrypt
+// (the base64 text of the Encrypt element, as is) sorted and concatenated.
+//
+// See https://developers.weixin.qq.com/doc/oplatform/en/Third-party_Platforms/Message_Encryption/Technical_Plan.html
+func MsgSignature(token, timestamp, nonce, encrypt string) string {
+	return sha1sort.Sum(token, timestamp, nonce, encrypt)
+}
+
+// Decrypt checks msgSignature against the token, timestamp, nonce and
+// encrypt (the text of the push's Encrypt element) in constant time, in
+// upper- or lowercase hex, and only then decrypts encrypt. It returns the
+// message (the plaintext XML of the push, for message.Parse) and which key
+// decrypted it, to pass to Encrypt for the reply.
+//
+// Errors wrap ErrMissingParams, ErrSignatureMismatch, ErrMalformed,
+// ErrBadPadding or ErrAppIDMismatch. With a previous key configured, a
+// ciphertext that fails under the current key is tried under the previous
+// one; if both fail, the error is the current key's.
+//
+// Most servers want [Crypter.Open], which reads these from the query and
+// body and handles the plain mode too.
+//
+// See https://developers.weixin.qq.com/doc/oplatform/en/Third-party_Platforms/Message_Encryption/Technical_Plan.html
+func (c *Crypter) Decrypt(msgSignature, timestamp, nonce, encrypt string) ([]byte, Key, error) {
+	if err := missing(paramMsgSignature, msgSignature, paramTimestamp, timestamp, paramNonce, nonce); err != nil {
+		return nil, CurrentKey, err
+	}
+	if encrypt == "" {
+		return nil, CurrentKey, fmt.Errorf("%w: empty Encrypt", ErrMalformed)
+	}
+	if !sha1sort.Match(msgSignature, c.token, timestamp, nonce, encrypt) {
+		return nil, CurrentKey, fmt.Errorf("%w: msg_signature", ErrSignatureMismatch)
+	}
+	ciphertext, err := base64.StdEncoding.DecodeString(encrypt)
+	if err != nil {
+		return nil, CurrentKey, fmt.Errorf("%w: Encrypt is not base64", ErrMalformed)
+	}
+	if len(ciphertext) == 0 || len(ciphertext)%aes.BlockSize != 0 {
+		return nil, CurrentKey, fmt.Errorf("%w: length is not a positive multiple of %d", ErrMalformed, aes.BlockSize)
+	}
+	var firstErr error
+	for i, k := range c.keys {
+		msg, err := c.open(k, ciphertext)
+		if err == nil {
+			return msg, Key(i), nil
+		}
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
+	return nil, CurrentKey, firstErr
+}
+
+// open decrypts one ciphertext (a positive multiple of the block size) with
+// k and checks the layout and the AppID. It returns the message part of the
+// buffer.
+func (c *Crypter) open(k aesKey, ciphertext []byte) ([]byte, error) {
+	buf := make([]byte, len(ciphertext))
+	cipher.NewCBCDecrypter(k.block, k.iv).CryptBlocks(buf, ciphertext)
+
+	pad := int(buf[len(buf)-1])
+	if pad < 1 || pad > padBlock || pad > len(buf) {
+		return nil, ErrBadPadding
+	}
+	var bad byte
+	for _, b := range buf[len(buf)-pad:] {
+		bad |= b ^ byte(pad)
+	}
+	if bad != 0 {
+		return nil, ErrBadPadding
+	}
+	buf = buf[:len(buf)-pad]
+
+	if len(buf) < headerLen {
+		return nil, fmt.Errorf("%w: decrypted buffer shorter than its header", ErrMalformed)
+	}
+	n := uint64(binary.BigEndian.Uint32(buf[randomLen:headerLen]))
+	if n > uint64(len(buf)-headerLen) {
+		return nil, fmt.Errorf("%w: message length field exceeds the buffer", ErrMalformed)
+	}
+	msg := buf[headerLen : headerLen+int(n)]
+	if subtle.ConstantTimeCompare(buf[headerLen+int(n):], []byte(c.appID)) != 1 {
+		return nil, ErrAppIDMismatch
+	}
+	return msg[:len(msg):len(msg)], nil
+}
+
+// Encrypt encrypts a reply with key (the Key that Decrypt returned for the
+// push being answered) and returns the XML envelope WeChat expects:
+//
+//	<xml><Encrypt><![CDATA[…]]></Encrypt><MsgSignature><![CDATA[…]]></MsgSignature><TimeStamp>…</TimeStamp><Nonce><![CDATA[…]]></Nonce></xml>
+//
+// timestamp (Unix seconds, decimal) and nonce go into the envelope and its
+// MsgSignature; WeChat accepts the push's own or fresh ones. Errors wrap
+// ErrMissingParams (empty timestamp or nonce), ErrInvalidKey (key is
+// PreviousKey but none is configured) or the random source's error.
+//
+// [Push.Seal] calls this with the push's key, timestamp and nonce.
+//
+// See https://developers.weixin.qq.com/doc/oplatform/en/Third-party_Platforms/Message_Encryption/Technical_Plan.html
+func (c *Crypter) Encrypt(key Key, reply []byte, timestamp, nonce string) ([]byte, error) {
+	env, err := c.EncryptEnvelope(key, reply, timestamp, nonce)
+	if err != nil {
+		return nil, err
+	}
+	return env.Marshal()
+}
+
+// EncryptEnvelope is Encrypt returning the envelope's fields instead of its
+// XML, for callers that write the envelope themselves (a JSON bridge, a
+// framework with its own XML renderer).
+func (c *Crypter) EncryptEnvelope(key Key, reply []byte, timestamp, nonce string) (*Envelope, error) {
+	if err := missing(paramTimestamp, timestamp, paramNonce, nonce); err != nil {
+		return nil, err
+	}
+	if int(key) >= len(c.keys) {
+		return nil, fmt.Errorf("%w: no %s key configured", ErrInvalidKey, key)
+	}
+	encrypt, err := c.seal(c.keys[key], reply)
+	if err != nil {
+		return nil, err
+	}
+	return &Envelope{
+		Encrypt:      encrypt,
+		MsgSignature: MsgSignature(c.token, timestamp, nonce, encrypt),
+		TimeStamp:    timestamp,
+		Nonce:        nonce,
+	}, nil
+}
+
+// seal builds, pads, encrypts and base64-encodes the buffer for msg.
+func (c *Crypter) seal(k aesKey, msg []byte) (string, error) {
+	if uint64(len(msg)) > math.MaxUint32 {
+		return "", fmt.Errorf("%w: reply longer than 4 GiB", ErrMalformed)
+	}
+	n := headerLen + len(msg) + len(c.appID)
+	pad := padBlock - n%padBlock // 1..32: a full block when n is a multiple
+	buf := make([]byte, n+pad)
+	if _, err := io.ReadFull(c.rand, buf[:randomLen]); err != nil {
+		return "", fmt.Errorf("msgcrypt: reading random bytes: %w", err)
+	}
+	binary.BigEndian.PutUint32(buf[randomLen:headerLen], uint32(len(msg)))
+	copy(buf[headerLen:], msg)
+	copy(buf[headerLen+len(msg):], c.appID)
+	for i := n; i < len(buf); i++ {
+		buf[i] = byte(pad)
+	}
+	cipher.NewCBCEncrypter(k.block, k.iv).CryptBlocks(buf, buf)
+	return base64.StdEncoding.EncodeToString(buf), nil
+}

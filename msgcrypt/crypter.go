@@ -1,0 +1,209 @@
+package msgcrypt
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Errors returned by this package. They are wrapped with more detail; test
+// for them with errors.Is. No error ever carries the token, a key, a
+// plaintext, a ciphertext or a computed signature.
+var (
+	// ErrEmptyToken means New was given an empty token: a configuration error.
+	ErrEmptyToken = errors.New("msgcrypt: empty token")
+	// ErrEmptyAppID means New was given an empty AppID: a configuration error.
+	ErrEmptyAppID = errors.New("msgcrypt: empty AppID")
+	// ErrInvalidKey means an EncodingAESKey is not 43 characters that decode
+	// (as standard base64 with "=" appended) to 32 bytes, or that a reply asked
+	// for a key that is not configured.
+	ErrInvalidKey = errors.New("msgcrypt: invalid EncodingAESKey")
+	// ErrInvalidOption means an Option was given a value it cannot use.
+	ErrInvalidOption = errors.New("msgcrypt: invalid option")
+	// ErrMissingParams means a query parameter the push needs (msg_signature,
+	// timestamp, nonce, or signature for a plain push) is empty or absent, or
+	// that Encrypt was given an empty timestamp or nonce. The wrapping error
+	// names which.
+	ErrMissingParams = errors.New("msgcrypt: missing parameter")
+	// ErrEncryptType means the encrypt_type query parameter is neither absent,
+	// "raw" nor "aes", or appears more than once.
+	ErrEncryptType = errors.New("msgcrypt: unknown encrypt_type")
+	// ErrSignatureMismatch means msg_signature (or, for a plain push or when
+	// present beside msg_signature, the query signature) does not match.
+	ErrSignatureMismatch = errors.New("msgcrypt: signature mismatch")
+	// ErrBody means the body of an encrypted push is not an <xml> document
+	// with a non-empty <Encrypt> element.
+	ErrBody = errors.New("msgcrypt: body is not an encrypted push")
+	// ErrBodyTooLarge means OpenRequest read more than the body limit.
+	ErrBodyTooLarge = errors.New("msgcrypt: body too large")
+	// ErrMalformed means the Encrypt text is not base64, its length is not a
+	// positive multiple of the AES block size, or the decrypted buffer is too
+	// short or announces a message longer than itself.
+	ErrMalformed = errors.New("msgcrypt: malformed ciphertext")
+	// ErrBadPadding means the decrypted buffer does not end in valid PKCS#7
+	// padding for a 32-byte block (1 to 32 bytes, each holding the count).
+	ErrBadPadding = errors.New("msgcrypt: bad padding")
+	// ErrAppIDMismatch means the message decrypted but is addressed to
+	// another AppID.
+	ErrAppIDMismatch = errors.New("msgcrypt: AppID mismatch")
+)
+
+// Key says which of the configured EncodingAESKeys a push was decrypted with,
+// so that the reply can be encrypted with the same one.
+type Key uint8
+
+const (
+	// CurrentKey is the EncodingAESKey given to New.
+	CurrentKey Key = iota
+	// PreviousKey is the one given to WithPreviousKey.
+	PreviousKey
+)
+
+// String returns "current" or "previous".
+func (k Key) String() string {
+	switch k {
+	case CurrentKey:
+		return "current"
+	case PreviousKey:
+		return "previous"
+	}
+	return fmt.Sprintf("Key(%d)", uint8(k))
+}
+
+// DefaultMaxBodyBytes is how much of a request body OpenRequest reads unless
+// WithMaxBodyBytes says otherwise: 1 MiB. Real pushes are a few KiB; the
+// compatible mode roughly doubles them.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Crypter decrypts encrypted pushes and encrypts replies for one Official
+// Account. It is safe for concurrent use.
+type Crypter struct {
+	token   string
+	appID   string
+	keys    []aesKey // keys[CurrentKey], then keys[PreviousKey] if configured
+	rand    io.Reader
+	maxBody int64
+}
+
+// aesKey is one decoded EncodingAESKey with its cipher.
+type aesKey struct {
+	block cipher.Block
+	iv    []byte // the first 16 bytes of the key
+}
+
+// Option configures a Crypter in New.
+type Option func(*config) error
+
+type config struct {
+	previous    string
+	hasPrevious bool
+	rand        io.Reader
+	maxBody     int64
+}
+
+// WithPreviousKey adds the EncodingAESKey in use before the current one. After
+// a key change in the console, pushes may still come encrypted with the old
+// key for a while: decryption tries the current key first and then this one,
+// and the reply goes out under whichever worked. It is checked like the
+// current key (ErrInvalidKey).
+//
+// See item 4 of https://admin.wechat.com/wiki/index.php?title=Technical_Solution
+func WithPreviousKey(encodingAESKey string) Option {
+	return func(c *config) error {
+		c.previous, c.hasPrevious = encodingAESKey, true
+		return nil
+	}
+}
+
+// WithRandom sets where the 16 random bytes that start every encrypted
+// reply come from; the default is crypto/rand.Reader. It exists for tests
+// that need reproducible ciphertexts; production code should not use it. A
+// nil reader is an error (ErrInvalidOption).
+func WithRandom(r io.Reader) Option {
+	return func(c *config) error {
+		if r == nil {
+			return fmt.Errorf("%w: nil random source", ErrInvalidOption)
+		}
+		c.rand = r
+		return nil
+	}
+}
+
+// WithMaxBodyBytes sets how many bytes of body OpenRequest reads at most
+// (DefaultMaxBodyBytes unless set); a longer body is refused with
+// ErrBodyTooLarge. n must be positive (else ErrInvalidOption).
+func WithMaxBodyBytes(n int64) Option {
+	return func(c *config) error {
+		if n <= 0 {
+			return fmt.Errorf("%w: body limit must be positive", ErrInvalidOption)
+		}
+		c.maxBody = n
+		return nil
+	}
+}
+
+// New returns a Crypter for the account with this token (the one set in the
+// console next to the server URL), EncodingAESKey and AppID.
+//
+// The EncodingAESKey must be 43 characters which, with "=" appended, decode as
+// standard base64 to the 32-byte AES key; anything else returns an error
+// wrapping ErrInvalidKey. An empty token or AppID returns ErrEmptyToken or
+// ErrEmptyAppID: the check fails closed rather than accepting everything.
+//
+// See https://developers.weixin.qq.com/doc/oplatform/en/Third-party_Platforms/Message_Encryption/Technical_Plan.html
+func New(token, encodingAESKey, appID string, opts ...Option) (*Crypter, error) {
+	if token == "" {
+		return nil, ErrEmptyToken
+	}
+	if appID == "" {
+		return nil, ErrEmptyAppID
+	}
+	cfg := config{rand: rand.Reader, maxBody: DefaultMaxBodyBytes}
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	current, err := decodeKey(encodingAESKey)
+	if err != nil {
+		return nil, err
+	}
+	c := &Crypter{token: token, appID: appID, keys: []aesKey{current}, rand: cfg.rand, maxBody: cfg.maxBody}
+	if cfg.hasPrevious {
+		previous, err := decodeKey(cfg.previous)
+		if err != nil {
+			return nil, fmt.Errorf("previous key: %w", err)
+		}
+		c.keys = append(c.keys, previous)
+	}
+	return c, nil
+}
+
+// encodingKeyLen is the length of an EncodingAESKey.
+const encodingKeyLen = 43
+
+// decodeKey turns an EncodingAESKey into the AES-256 key it stands for. The
+// key's text never goes into the error.
+func decodeKey(encodingAESKey string) (aesKey, error) {
+	if len(encodingAESKey) != encodingKeyLen {
+		return aesKey{}, fmt.Errorf("%w: want %d characters, got %d", ErrInvalidKey, encodingKeyLen, len(encodingAESKey))
+	}
+	// Not base64.StdEncoding.Strict(): the spare low bits of the last
+	// character need not be zero, and are not in the official sample key.
+	raw, err := base64.StdEncoding.DecodeString(encodingAESKey + "=")
+	if err != nil || len(raw) != 32 {
+		return aesKey{}, fmt.Errorf("%w: not base64 for a 32-byte key", ErrInvalidKey)
+	}
+	block, err := aes.NewCipher(raw)
+	if err != nil { // unreachable with 32 bytes
+		return aesKey{}, fmt.Errorf("%w: %w", ErrInvalidKey, err)
+	}
+	return aesKey{block: block, iv: raw[:aes.BlockSize]}, nil
+}

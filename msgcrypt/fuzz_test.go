@@ -1,0 +1,151 @@
+package msgcrypt_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/xml"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/wxmp/wxmp/internal/wire"
+	"github.com/wxmp/wxmp/msgcrypt"
+	"github.com/wxmp/wxmp/signature"
+)
+
+// FuzzDecrypt checks, for any input, that Decrypt does not panic, accepts
+// only the true msg_signature (no forgery), and that whatever it accepts is
+// exactly the buffer an encryption of the returned message would start with.
+// When resign is set the fuzz input is signed correctly first, so the
+// decryption paths get explored too. Seeds: every vector in testdata.
+func FuzzDecrypt(f *testing.F) {
+	official := loadVector(f, "official_demo")
+	for _, v := range loadVectors(f) {
+		f.Add(v.MsgSignature, v.Timestamp, v.Nonce, v.Encrypt, false)
+		f.Add("", v.Timestamp, v.Nonce, v.Encrypt, true)
+	}
+	f.Add("", testTS, testNonce, "AAAA", true)
+	f.Add("", testTS, testNonce, strings.Repeat("A", 44), true)
+	c := official.crypter(f)
+
+	f.Fuzz(func(t *testing.T, sig, ts, nonce, encrypt string, resign bool) {
+		want := msgcrypt.MsgSignature(official.Token, ts, nonce, encrypt)
+		if resign {
+			sig = want
+		}
+		got, key, err := c.Decrypt(sig, ts, nonce, encrypt)
+		if err != nil {
+			if strings.Contains(err.Error(), official.Token) || strings.Contains(err.Error(), want) {
+				t.Fatalf("error %q leaks the token or the signature", err)
+			}
+			return
+		}
+		if !strings.EqualFold(sig, want) {
+			t.Fatalf("accepted msg_signature %q, want %q", sig, want)
+		}
+		if key != msgcrypt.CurrentKey {
+			t.Fatalf("key %v, only the current key is configured", key)
+		}
+		// Re-encrypt the message with the same 16 random bytes: the buffers
+		// agree up to the padding, so the ciphertexts agree up to the last
+		// full AES block before it, and the padding is 1 to 32 bytes.
+		ct, err := base64.StdEncoding.DecodeString(encrypt)
+		if err != nil {
+			t.Fatalf("accepted non-base64: %v", err)
+		}
+		random := decryptRaw(t, official.EncodingAESKey, encrypt)[:16]
+		again, err := msgcrypt.New(official.Token, official.EncodingAESKey, official.AppID, msgcrypt.WithRandom(bytes.NewReader(random)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		env, err := again.EncryptEnvelope(msgcrypt.CurrentKey, got, ts, nonce)
+		if err != nil {
+			t.Fatal(err)
+		}
+		re, err := base64.StdEncoding.DecodeString(env.Encrypt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		unpadded := 16 + 4 + len(got) + len(official.AppID)
+		if pad := len(ct) - unpadded; pad < 1 || pad > 32 {
+			t.Fatalf("accepted %d bytes of padding", pad)
+		}
+		if k := unpadded / 16 * 16; !bytes.Equal(ct[:k], re[:k]) {
+			t.Fatal("accepted a buffer that is not what the message encrypts to")
+		}
+	})
+}
+
+// FuzzOpen checks that Open does not panic on any query and body, that a
+// plain push is accepted only with the true signature, and an encrypted one
+// only with the true msg_signature over the body's Encrypt (and the true
+// signature when one is sent), and that its plaintext is what Decrypt gives.
+// When resign is set the test signs whatever the body holds, so that the
+// decryption paths behind the signature get explored. Seeds: the official
+// compatible-mode push and a safe-mode one from testdata, and plain pushes.
+func FuzzOpen(f *testing.F) {
+	v := loadVector(f, "official_demo")
+	c := v.crypter(f)
+	f.Add(v.query().Encode(), v.Body, false)
+	f.Add(v.query().Encode(), safeBody(v.Encrypt), false)
+	f.Add(with(v.query(), "signature").Encode(), safeBody(v.Encrypt), true)
+	f.Add(with(v.query(), "encrypt_type", "raw").Encode(), v.Body, false)
+	f.Add(plainQuery().Encode(), []byte("<xml><MsgType>text</MsgType></xml>"), false)
+	f.Add("encrypt_type=aes&encrypt_type=raw", v.Body, true)
+	f.Add("", []byte(nil), false)
+
+	f.Fuzz(func(t *testing.T, rawQuery string, body []byte, resign bool) {
+		q, _ := url.ParseQuery(rawQuery) // a partial parse is still a query
+		ts, nonce := q.Get("timestamp"), q.Get("nonce")
+		var outer struct {
+			XMLName xml.Name `xml:"xml"`
+			Encrypt string   `xml:"Encrypt"`
+		}
+		parsed := xml.Unmarshal(wire.Trim(body), &outer) == nil
+		if resign {
+			q.Set("signature", signature.Compute(v.Token, ts, nonce))
+			if parsed {
+				q.Set("msg_signature", msgcrypt.MsgSignature(v.Token, ts, nonce, outer.Encrypt))
+			}
+		}
+		p, err := c.Open(q, body)
+		if err != nil {
+			if strings.Contains(err.Error(), v.Token) {
+				t.Fatalf("error %q leaks the token", err)
+			}
+			return
+		}
+		if len(q["encrypt_type"]) > 1 {
+			t.Fatal("accepted a repeated encrypt_type")
+		}
+		plainSig := signature.Compute(v.Token, ts, nonce)
+		switch q.Get("encrypt_type") {
+		case "", "raw":
+			if p.Mode != msgcrypt.ModePlain || !bytes.Equal(p.Plaintext, body) {
+				t.Fatalf("plain push opened as %v", p.Mode)
+			}
+			if !strings.EqualFold(q.Get("signature"), plainSig) {
+				t.Fatalf("accepted signature %q", q.Get("signature"))
+			}
+		case "aes":
+			if !parsed {
+				t.Fatal("accepted an encrypted push whose body is not XML")
+			}
+			if !strings.EqualFold(q.Get("msg_signature"), msgcrypt.MsgSignature(v.Token, ts, nonce, outer.Encrypt)) {
+				t.Fatalf("accepted msg_signature %q", q.Get("msg_signature"))
+			}
+			if s := q.Get("signature"); s != "" && !strings.EqualFold(s, plainSig) {
+				t.Fatalf("accepted signature %q beside msg_signature", s)
+			}
+			want, _, err := c.Decrypt(q.Get("msg_signature"), ts, nonce, outer.Encrypt)
+			if err != nil || !bytes.Equal(want, p.Plaintext) {
+				t.Fatalf("Open and Decrypt disagree (Decrypt: %v)", err)
+			}
+			if !p.Encrypted() {
+				t.Fatal("encrypted push reported as plain")
+			}
+		default:
+			t.Fatalf("accepted encrypt_type %q", q.Get("encrypt_type"))
+		}
+	})
+}

@@ -1,0 +1,239 @@
+package msgcrypt
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/wxmp/wxmp/internal/wire"
+	"github.com/wxmp/wxmp/signature"
+)
+
+// Query parameters of a push, as WeChat spells them.
+const (
+	paramEncryptType  = "encrypt_type"
+	paramMsgSignature = "msg_signature"
+	paramSignature    = "signature"
+	paramTimestamp    = "timestamp"
+	paramNonce        = "nonce"
+)
+
+// Values of encrypt_type.
+const (
+	encryptTypeRaw = "raw"
+	encryptTypeAES = "aes"
+)
+
+// Mode is how a push arrived.
+type Mode uint8
+
+const (
+	// ModePlain is a push in clear: no encrypt_type, or encrypt_type=raw.
+	ModePlain Mode = iota
+	// ModeCompatible is encrypt_type=aes with the message both in clear and
+	// in <Encrypt> (兼容模式). Only the encrypted copy is used: the clear
+	// fields are covered by no signature.
+	ModeCompatible
+	// ModeSafe is encrypt_type=aes with only ToUserName and <Encrypt> in
+	// the body (安全模式).
+	ModeSafe
+)
+
+// String returns "plain", "compatible" or "safe".
+func (m Mode) String() string {
+	switch m {
+	case ModePlain:
+		return "plain"
+	case ModeCompatible:
+		return "compatible"
+	case ModeSafe:
+		return "safe"
+	}
+	return fmt.Sprintf("Mode(%d)", uint8(m))
+}
+
+// Push is one authenticated push, opened by [Crypter.Open] or
+// [Crypter.OpenRequest].
+type Push struct {
+	// Plaintext is the push's XML in clear, ready for message.Parse: the
+	// body itself in plain mode, the decrypted <Encrypt> otherwise.
+	Plaintext []byte
+	// Mode is how the push arrived.
+	Mode Mode
+	// Key is the key that decrypted the push (CurrentKey in plain mode).
+	Key Key
+	// Timestamp and Nonce are the push's query parameters, which Seal signs
+	// the reply with.
+	Timestamp, Nonce string
+
+	c *Crypter
+}
+
+// Encrypted reports whether the push came encrypted, in which case Seal
+// encrypts the reply.
+func (p *Push) Encrypted() bool { return p.Mode != ModePlain }
+
+// Seal returns the body to answer the push with. A plain push gets reply
+// unchanged. An encrypted one (compatible or safe mode) gets reply encrypted
+// with the push's key and wrapped in the envelope, signed with the push's
+// timestamp and nonce (see [Crypter.Encrypt]), except for an empty reply and
+// the exact bytes "success": both tell WeChat there is no answer, and go out
+// as they are.
+//
+// See https://developers.weixin.qq.com/doc/offiaccount/en/Message_Management/Passive_user_reply_message.html
+func (p *Push) Seal(reply []byte) ([]byte, error) {
+	if !p.Encrypted() || len(reply) == 0 || bytes.Equal(reply, []byte("success")) {
+		return reply, nil
+	}
+	if p.c == nil {
+		return nil, fmt.Errorf("%w: push was not opened by a Crypter", ErrInvalidKey)
+	}
+	return p.c.Encrypt(p.Key, reply, p.Timestamp, p.Nonce)
+}
+
+// encryptedBody is what an encrypted push body carries around <Encrypt>.
+// MsgType is only there to tell the compatible mode (which repeats the
+// message in clear) from the safe mode.
+type encryptedBody struct {
+	XMLName    xml.Name `xml:"xml"`
+	ToUserName string   `xml:"ToUserName"`
+	Encrypt    string   `xml:"Encrypt"`
+	MsgType    string   `xml:"MsgType"`
+}
+
+// Open authenticates one push from its URL query and body and returns its
+// plaintext, following the query's encrypt_type:
+//
+//   - absent or "raw" (plain mode): the query's signature, timestamp and
+//     nonce must verify (package signature); the body is returned as is.
+//   - "aes" (compatible and safe modes): msg_signature, timestamp and nonce
+//     are required, and msg_signature must sign the body's <Encrypt>. A
+//     missing msg_signature is an error, never a fall-back to the plain
+//     check. WeChat also sends the plain signature: when present it must
+//     verify too, when absent it is not required (msg_signature covers the
+//     same token, timestamp and nonce, and the ciphertext). Then <Encrypt>
+//     is decrypted as [Crypter.Decrypt] does.
+//   - anything else, or encrypt_type given twice: ErrEncryptType.
+//
+// Errors wrap ErrMissingParams, ErrEncryptType, ErrSignatureMismatch, ErrBody,
+// ErrMalformed, ErrBadPadding or ErrAppIDMismatch; for a plain push, a
+// signature error also wraps the matching error of package signature.
+//
+// Reading the body is the caller's job: bound it (http.MaxBytesReader, or
+// io.LimitReader plus a length check), for example to DefaultMaxBodyBytes.
+// [Crypter.OpenRequest] does this for net/http.
+//
+// See https://developers.weixin.qq.com/doc/offiaccount/en/Basic_Information/Access_Overview.html
+func (c *Crypter) Open(query url.Values, body []byte) (*Push, error) {
+	types := query[paramEncryptType]
+	if len(types) > 1 {
+		return nil, fmt.Errorf("%w: encrypt_type given %d times", ErrEncryptType, len(types))
+	}
+	encryptType := query.Get(paramEncryptType)
+	switch encryptType {
+	case "", encryptTypeRaw:
+		return c.openPlain(query, body)
+	case encryptTypeAES:
+		return c.openAES(query, body)
+	}
+	return nil, ErrEncryptType
+}
+
+func (c *Crypter) openPlain(query url.Values, body []byte) (*Push, error) {
+	if err := signature.VerifyQuery(c.token, query); err != nil {
+		return nil, signatureError(err)
+	}
+	return &Push{
+		Plaintext: body,
+		Mode:      ModePlain,
+		Timestamp: query.Get(paramTimestamp),
+		Nonce:     query.Get(paramNonce),
+		c:         c,
+	}, nil
+}
+
+func (c *Crypter) openAES(query url.Values, body []byte) (*Push, error) {
+	msgSig, ts, nonce := query.Get(paramMsgSignature), query.Get(paramTimestamp), query.Get(paramNonce)
+	if err := missing(paramMsgSignature, msgSig, paramTimestamp, ts, paramNonce, nonce); err != nil {
+		return nil, err
+	}
+	if sig := query.Get(paramSignature); sig != "" {
+		if err := signature.Verify(c.token, ts, nonce, sig); err != nil {
+			return nil, signatureError(err)
+		}
+	}
+	var outer encryptedBody
+	// The decoder's error text can quote the body, which in compatible mode
+	// holds the message in clear, so it is not passed on.
+	if err := xml.Unmarshal(wire.Trim(body), &outer); err != nil {
+		return nil, fmt.Errorf("%w: not an <xml> document", ErrBody)
+	}
+	if outer.Encrypt == "" {
+		return nil, fmt.Errorf("%w: no <Encrypt> element", ErrBody)
+	}
+	plaintext, key, err := c.Decrypt(msgSig, ts, nonce, outer.Encrypt)
+	if err != nil {
+		return nil, err
+	}
+	mode := ModeSafe
+	if outer.MsgType != "" {
+		mode = ModeCompatible
+	}
+	return &Push{Plaintext: plaintext, Mode: mode, Key: key, Timestamp: ts, Nonce: nonce, c: c}, nil
+}
+
+// OpenRequest is Open for net/http: it reads at most the body limit
+// (DefaultMaxBodyBytes, or WithMaxBodyBytes) from r.Body and opens the push
+// with r's URL query. A longer body is ErrBodyTooLarge. The caller still owns
+// r.Body and closes it as usual. It is meant for the POST of a push; the GET
+// that checks the server URL is answered with signature.VerifyRequest and
+// the echostr parameter.
+func (c *Crypter) OpenRequest(r *http.Request) (*Push, error) {
+	if r == nil || r.URL == nil {
+		return nil, fmt.Errorf("%w: no request URL", ErrMissingParams)
+	}
+	var body []byte
+	if r.Body != nil {
+		var err error
+		body, err = io.ReadAll(io.LimitReader(r.Body, c.maxBody+1))
+		if err != nil {
+			return nil, fmt.Errorf("msgcrypt: reading the body: %w", err)
+		}
+		if int64(len(body)) > c.maxBody {
+			return nil, fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, c.maxBody)
+		}
+	}
+	return c.Open(r.URL.Query(), body)
+}
+
+// signatureError maps an error of package signature onto this package's
+// sentinels, keeping the original in the chain.
+func signatureError(err error) error {
+	switch {
+	case errors.Is(err, signature.ErrMissingParams):
+		return fmt.Errorf("%w: %w", ErrMissingParams, err)
+	case errors.Is(err, signature.ErrMismatch):
+		return fmt.Errorf("%w: %w", ErrSignatureMismatch, err)
+	}
+	return err
+}
+
+// missing returns an ErrMissingParams naming the empty values among
+// name/value pairs, or nil.
+func missing(pairs ...string) error {
+	var names []string
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i+1] == "" {
+			names = append(names, pairs[i])
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w: %s", ErrMissingParams, strings.Join(names, ", "))
+}
