@@ -7,8 +7,9 @@
 // exchanges the code for a web access token, fetches the profile and
 // renders avatar, nickname, sex, province, city, country and OpenID.
 // Refused consent, a reused or stale code and other WeChat errors (errcode)
-// get a friendly page naming the errcode, with HTTP 400; only a WeChat that
-// cannot be reached at all gives 502.
+// get a friendly page naming the errcode, with HTTP 400; a WeChat that cannot
+// be reached at all gets a friendly "try again" page with HTTP 200. No
+// failure on WeChat's side ever becomes a 5xx from this server.
 //
 // # Configuration
 //
@@ -398,7 +399,8 @@ func (s *server) callback(w http.ResponseWriter, r *http.Request) {
 
 // wechatFailed renders the page for a failed call to WeChat. An errcode is
 // the user's or the link's problem as far as this page can tell (HTTP 400);
-// a WeChat that cannot be reached is a 502. The oauth package keeps the
+// a WeChat that cannot be reached gets the "try again" page with HTTP 200,
+// since nothing failed on this server's side. The oauth package keeps the
 // secret, the code and tokens out of err's message, so it can be logged.
 func (s *server) wechatFailed(w http.ResponseWriter, step string, err error, data pageData) {
 	var we *oauth.Error
@@ -410,7 +412,7 @@ func (s *server) wechatFailed(w http.ResponseWriter, step string, err error, dat
 		return
 	}
 	s.log.Error("wechat unreachable", "step", step, "err", err)
-	s.render(w, http.StatusBadGateway, "unreachable", data)
+	s.render(w, http.StatusOK, "unreachable", data)
 }
 
 // hintFor explains the common errcodes in words.
