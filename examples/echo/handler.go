@@ -11,6 +11,7 @@ import (
 
 	"github.com/wxmp/wxmp/event"
 	"github.com/wxmp/wxmp/message"
+	"github.com/wxmp/wxmp/msgcrypt"
 	"github.com/wxmp/wxmp/reply"
 	"github.com/wxmp/wxmp/signature"
 )
@@ -22,7 +23,11 @@ const maxBody = 1 << 20
 // handler serves WeChat's GET verification and POST pushes on one path.
 type handler struct {
 	token string
-	log   *slog.Logger
+	// crypter opens pushes in all three modes and seals replies; nil when
+	// no EncodingAESKey is configured, and then only plain pushes are
+	// accepted.
+	crypter *msgcrypt.Crypter
+	log     *slog.Logger
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -60,39 +65,31 @@ func (h *handler) verify(w http.ResponseWriter, r *http.Request) {
 // push answers one message or event push with a passive reply.
 func (h *handler) push(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	if status, reason := h.checkSignature(r); status != http.StatusOK {
+	p, status, reason := h.open(w, r)
+	if status != http.StatusOK {
 		h.log.Warn("push refused", "status", status, "reason", reason)
 		http.Error(w, reason, status)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	msg, err := message.Parse(p.Plaintext)
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			h.log.Warn("push refused", "status", http.StatusRequestEntityTooLarge, "reason", "body over 1 MiB")
-			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		h.log.Warn("push refused", "status", http.StatusBadRequest, "reason", "reading body failed")
-		http.Error(w, "cannot read body", http.StatusBadRequest)
-		return
-	}
-	msg, err := message.Parse(body)
-	if err != nil {
-		h.log.Warn("push refused", "status", http.StatusBadRequest, "reason", err.Error())
+		h.log.Warn("push refused", "status", http.StatusBadRequest, "mode", p.Mode.String(), "reason", err.Error())
 		http.Error(w, "bad push: "+err.Error(), http.StatusBadRequest)
 		return
 	}
 
-	out, kind := reply.Success, "success"
+	out, kind := []byte(reply.Success), "success"
 	if rep := answer(msg); rep != nil {
 		b, err := rep.Marshal()
+		if err == nil {
+			b, err = p.Seal(b)
+		}
 		if err != nil {
 			// The push was fine; our reply could not be built (for example
 			// content WeChat cannot carry). "success" is the safe answer.
 			h.log.Warn("reply not built; answering success", "reason", err.Error())
 		} else {
-			out, kind = string(b), "xml"
+			out, kind = b, "xml"
 		}
 	}
 	if kind == "xml" {
@@ -100,12 +97,51 @@ func (h *handler) push(w http.ResponseWriter, r *http.Request) {
 	} else {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	}
-	io.WriteString(w, out)
+	w.Write(out)
 	h.log.Info("push",
+		"mode", p.Mode.String(),
 		"msg_type", msg.Head().MsgType,
 		"value", fmt.Sprintf("%T", msg),
 		"reply", kind,
 		"duration", time.Since(start).String())
+}
+
+// open authenticates a push and returns it with its plaintext, or the
+// status to refuse it with and a short reason.
+func (h *handler) open(w http.ResponseWriter, r *http.Request) (p *msgcrypt.Push, status int, reason string) {
+	if h.crypter == nil {
+		// Plain mode only: check the signature before reading the body.
+		if status, reason := h.checkSignature(r); status != http.StatusOK {
+			return nil, status, reason
+		}
+		if r.URL.Query().Get("encrypt_type") == "aes" {
+			return nil, http.StatusBadRequest, "encrypted push, but no EncodingAESKey is configured"
+		}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, http.StatusRequestEntityTooLarge, "body over 1 MiB"
+		}
+		return nil, http.StatusBadRequest, "cannot read body"
+	}
+	if h.crypter == nil {
+		return &msgcrypt.Push{Plaintext: body}, http.StatusOK, ""
+	}
+	p, err = h.crypter.Open(r.URL.Query(), body)
+	switch {
+	case err == nil:
+		return p, http.StatusOK, ""
+	case errors.Is(err, msgcrypt.ErrSignatureMismatch), errors.Is(err, msgcrypt.ErrAppIDMismatch):
+		return nil, http.StatusForbidden, "invalid signature or AppID"
+	case errors.Is(err, msgcrypt.ErrMissingParams):
+		return nil, http.StatusBadRequest, "missing signature, msg_signature, timestamp or nonce"
+	default:
+		// Unknown encrypt_type, no <Encrypt>, bad base64, bad padding: the
+		// messages name the problem and never carry a key or plaintext.
+		return nil, http.StatusBadRequest, err.Error()
+	}
 }
 
 // checkSignature checks the query's signature, timestamp and nonce against
@@ -136,6 +172,10 @@ func answer(msg message.Message) reply.Reply {
 		return reply.NewText(m, "Welcome! Send me any message and I will echo it back.")
 	case *event.Unsubscribe:
 		return nil
+	case *event.Click:
+		return reply.NewText(m, "menu click received: "+m.EventKey)
+	case *event.Scan:
+		return reply.NewText(m, "QR code scanned: scene "+m.EventKey)
 	case *message.Image:
 		return reply.NewText(m, "image received: "+m.PicURL)
 	case *message.Voice:
@@ -155,6 +195,7 @@ func answer(msg message.Message) reply.Reply {
 	case *message.File:
 		return reply.NewText(m, fmt.Sprintf("file received: %s (%d bytes)", m.Title, m.FileTotalLen))
 	}
-	// Unknown message types, and events other than follow and unfollow.
+	// Unknown message types, and the other events (job results, card and
+	// account notices…), which no user is waiting on.
 	return nil
 }

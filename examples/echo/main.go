@@ -3,14 +3,18 @@
 // It passes WeChat's server verification (the signed GET with echostr),
 // checks the signature of every push, and answers with a passive reply: a
 // text message is echoed back, a follow gets a welcome, an unfollow gets
-// "success", every other normal message gets a text naming what arrived, and
-// a message type it does not know gets "success".
+// "success", every other normal message (and a menu click or QR scan) gets a
+// text naming what arrived, and anything else gets "success".
 //
 // Configuration comes from the environment:
 //
 //	WECHAT_TOKEN  the Token entered in the Official Account's server settings
 //	              (default "wxmp-echo": change it before going public)
 //	ADDR          the address to listen on (default ":8080")
+//	WECHAT_AES_KEY  the 43-character EncodingAESKey, and
+//	WECHAT_APPID    the AppID: set both to accept compatible- and safe-mode
+//	              (encrypted) pushes and encrypt the replies to them; with
+//	              neither set only plain pushes are accepted
 //
 // The server URL to enter in WeChat is http(s)://your-host/wechat. WeChat
 // only calls port 80 (http) or 443 (https), so put a reverse proxy in front
@@ -35,6 +39,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/wxmp/wxmp/msgcrypt"
 )
 
 // Defaults used when the environment does not set a value.
@@ -57,7 +63,12 @@ func main() {
 // is done; logs go to logw as JSON lines.
 func run(ctx context.Context, getenv func(string) string, logw io.Writer) error {
 	log := slog.New(slog.NewJSONHandler(logw, nil))
-	cfg := config{token: getenv("WECHAT_TOKEN"), addr: getenv("ADDR")}
+	cfg := config{
+		token:  getenv("WECHAT_TOKEN"),
+		addr:   getenv("ADDR"),
+		aesKey: getenv("WECHAT_AES_KEY"),
+		appID:  getenv("WECHAT_APPID"),
+	}
 	if cfg.token == "" {
 		cfg.token = defaultToken
 		log.Warn("WECHAT_TOKEN is not set: using the documented default token; set your own before going public")
@@ -65,25 +76,49 @@ func run(ctx context.Context, getenv func(string) string, logw io.Writer) error 
 	if cfg.addr == "" {
 		cfg.addr = defaultAddr
 	}
+	h, err := newHandler(cfg, log)
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "path", path)
-	return serve(ctx, ln, newMux(cfg.token, log), log)
+	mode := "plain only"
+	if h.crypter != nil {
+		mode = "plain, compatible and safe"
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "path", path, "modes", mode)
+	mux := http.NewServeMux()
+	mux.Handle(path, h)
+	return serve(ctx, ln, mux, log)
 }
 
 // config is what run reads from the environment.
 type config struct {
-	token string
-	addr  string
+	token  string
+	addr   string
+	aesKey string
+	appID  string
 }
 
-// newMux routes the WeChat path to the handler.
-func newMux(token string, log *slog.Logger) http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle(path, &handler{token: token, log: log})
-	return mux
+// newHandler checks the configuration and builds the push handler.
+func newHandler(cfg config, log *slog.Logger) (*handler, error) {
+	h := &handler{token: cfg.token, log: log}
+	switch {
+	case cfg.aesKey == "" && cfg.appID == "":
+		return h, nil
+	case cfg.aesKey == "":
+		return nil, errors.New("WECHAT_APPID is set but WECHAT_AES_KEY is not: set both for encrypted modes, or neither")
+	case cfg.appID == "":
+		return nil, errors.New("WECHAT_AES_KEY is set but WECHAT_APPID is not: set both for encrypted modes, or neither")
+	}
+	c, err := msgcrypt.New(cfg.token, cfg.aesKey, cfg.appID)
+	if err != nil {
+		return nil, err // msgcrypt's errors never include the key
+	}
+	h.crypter = c
+	return h, nil
 }
 
 // serve runs an HTTP server on ln until ctx is done, then shuts it down,

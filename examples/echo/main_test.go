@@ -29,8 +29,9 @@ const testToken = "test-token-Zq8"
 // wechatSign signs the way WeChat does, written out here rather than
 // calling package signature, so the test checks the example against the
 // protocol and not against itself.
-func wechatSign(token, timestamp, nonce string) string {
-	parts := []string{token, timestamp, nonce}
+// With a fourth string (the Encrypt text) it gives msg_signature.
+func wechatSign(parts ...string) string {
+	parts = append([]string(nil), parts...)
 	sort.Strings(parts)
 	sum := sha1.Sum([]byte(strings.Join(parts, "")))
 	return hex.EncodeToString(sum[:])
@@ -50,9 +51,17 @@ func signedQuery(token string) url.Values {
 
 func newTestServer(t *testing.T) (*httptest.Server, *syncWriter) {
 	t.Helper()
+	return newTestServerWith(t, config{token: testToken})
+}
+
+func newTestServerWith(t *testing.T, cfg config) (*httptest.Server, *syncWriter) {
+	t.Helper()
 	logs := &syncWriter{w: new(bytes.Buffer)}
-	log := slog.New(slog.NewJSONHandler(logs, nil))
-	srv := httptest.NewServer(newMux(testToken, log))
+	h, err := newHandler(cfg, slog.New(slog.NewJSONHandler(logs, nil)))
+	require.NoError(t, err)
+	mux := http.NewServeMux()
+	mux.Handle(path, h)
+	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv, logs
 }
@@ -163,6 +172,8 @@ func TestPushEveryMessageType(t *testing.T) {
 		{"wechatpy_subscribe.xml", "Welcome! Send me any message and I will echo it back."},
 		{"wechatpy_subscribe_qrscene.xml", "Welcome! Send me any message and I will echo it back."},
 		{"doc_unsubscribe.xml", ""},
+		{"wechatpy_click.xml", "menu click received: EVENTKEY"},
+		{"wechatpy_scan.xml", "QR code scanned: scene SCENE_VALUE"},
 		{"wechatpy_device_text.xml", ""},
 	}
 	for _, tt := range tests {
