@@ -32,6 +32,9 @@ var (
 	// ErrEncryptType means the encrypt_type query parameter is neither absent,
 	// "raw" nor "aes", or appears more than once.
 	ErrEncryptType = errors.New("msgcrypt: unknown encrypt_type")
+	// ErrNotEncrypted means a plain push reached a Crypter made with
+	// WithRequireEncryption.
+	ErrNotEncrypted = errors.New("msgcrypt: push is not encrypted")
 	// ErrSignatureMismatch means msg_signature (or, for a plain push or when
 	// present beside msg_signature, the query signature) does not match.
 	ErrSignatureMismatch = errors.New("msgcrypt: signature mismatch")
@@ -87,6 +90,8 @@ type Crypter struct {
 	keys    []aesKey // keys[CurrentKey], then keys[PreviousKey] if configured
 	rand    io.Reader
 	maxBody int64
+	// encryptedOnly refuses plain pushes (WithRequireEncryption).
+	encryptedOnly bool
 }
 
 // aesKey is one decoded EncodingAESKey with its cipher.
@@ -99,10 +104,11 @@ type aesKey struct {
 type Option func(*config) error
 
 type config struct {
-	previous    string
-	hasPrevious bool
-	rand        io.Reader
-	maxBody     int64
+	previous      string
+	hasPrevious   bool
+	rand          io.Reader
+	maxBody       int64
+	encryptedOnly bool
 }
 
 // WithPreviousKey adds the EncodingAESKey in use before the current one. After
@@ -146,6 +152,18 @@ func WithMaxBodyBytes(n int64) Option {
 	}
 }
 
+// WithRequireEncryption makes Open refuse plain pushes (no encrypt_type, or
+// "raw") with ErrNotEncrypted. Use it once the account is in safe mode: the
+// plain signature covers the token, timestamp and nonce but not the body, so
+// whoever has seen one signed query could otherwise drop encrypt_type and
+// send any body in clear.
+func WithRequireEncryption() Option {
+	return func(c *config) error {
+		c.encryptedOnly = true
+		return nil
+	}
+}
+
 // New returns a Crypter for the account with this token (the one set in the
 // console next to the server URL), EncodingAESKey and AppID.
 //
@@ -171,15 +189,18 @@ func New(token, encodingAESKey, appID string, opts ...Option) (*Crypter, error) 
 			return nil, err
 		}
 	}
-	current, err := decodeKey(encodingAESKey)
+	current, err := decodeKey(encodingAESKey, "")
 	if err != nil {
 		return nil, err
 	}
-	c := &Crypter{token: token, appID: appID, keys: []aesKey{current}, rand: cfg.rand, maxBody: cfg.maxBody}
+	c := &Crypter{
+		token: token, appID: appID, keys: []aesKey{current},
+		rand: cfg.rand, maxBody: cfg.maxBody, encryptedOnly: cfg.encryptedOnly,
+	}
 	if cfg.hasPrevious {
-		previous, err := decodeKey(cfg.previous)
+		previous, err := decodeKey(cfg.previous, "previous key: ")
 		if err != nil {
-			return nil, fmt.Errorf("previous key: %w", err)
+			return nil, err
 		}
 		c.keys = append(c.keys, previous)
 	}
@@ -189,17 +210,18 @@ func New(token, encodingAESKey, appID string, opts ...Option) (*Crypter, error) 
 // encodingKeyLen is the length of an EncodingAESKey.
 const encodingKeyLen = 43
 
-// decodeKey turns an EncodingAESKey into the AES-256 key it stands for. The
-// key's text never goes into the error.
-func decodeKey(encodingAESKey string) (aesKey, error) {
+// decodeKey turns an EncodingAESKey into the AES-256 key it stands for.
+// which prefixes the detail of an error. The key's text never goes into the
+// error.
+func decodeKey(encodingAESKey, which string) (aesKey, error) {
 	if len(encodingAESKey) != encodingKeyLen {
-		return aesKey{}, fmt.Errorf("%w: want %d characters, got %d", ErrInvalidKey, encodingKeyLen, len(encodingAESKey))
+		return aesKey{}, fmt.Errorf("%w: %swant %d characters, got %d", ErrInvalidKey, which, encodingKeyLen, len(encodingAESKey))
 	}
 	// Not base64.StdEncoding.Strict(): the spare low bits of the last
 	// character need not be zero, and are not in the official sample key.
 	raw, err := base64.StdEncoding.DecodeString(encodingAESKey + "=")
 	if err != nil || len(raw) != 32 {
-		return aesKey{}, fmt.Errorf("%w: not base64 for a 32-byte key", ErrInvalidKey)
+		return aesKey{}, fmt.Errorf("%w: %snot base64 for a 32-byte key", ErrInvalidKey, which)
 	}
 	block, err := aes.NewCipher(raw)
 	if err != nil { // unreachable with 32 bytes

@@ -103,7 +103,7 @@ func TestEncryptErrors(t *testing.T) {
 func TestErrorsAreDistinctAndPrefixed(t *testing.T) {
 	t.Parallel()
 	all := []error{msgcrypt.ErrEmptyToken, msgcrypt.ErrEmptyAppID, msgcrypt.ErrInvalidKey, msgcrypt.ErrInvalidOption,
-		msgcrypt.ErrMissingParams, msgcrypt.ErrEncryptType, msgcrypt.ErrSignatureMismatch, msgcrypt.ErrBody,
+		msgcrypt.ErrMissingParams, msgcrypt.ErrEncryptType, msgcrypt.ErrNotEncrypted, msgcrypt.ErrSignatureMismatch, msgcrypt.ErrBody,
 		msgcrypt.ErrBodyTooLarge, msgcrypt.ErrMalformed, msgcrypt.ErrBadPadding, msgcrypt.ErrAppIDMismatch}
 	for i, a := range all {
 		assert.True(t, strings.HasPrefix(a.Error(), "msgcrypt: "), a.Error())

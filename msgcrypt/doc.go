@@ -57,6 +57,10 @@
 // change, [WithPreviousKey] keeps the old key working, and a reply is always
 // encrypted with the key its push came with.
 //
+// In plain mode the query signature does not cover the body, so a captured
+// query could carry any body in clear; once the account is in safe mode,
+// [WithRequireEncryption] refuses plain pushes.
+//
 // The signature is checked, in constant time, before anything is decrypted.
 // No error carries the token, a key, a plaintext or a computed signature.
 //

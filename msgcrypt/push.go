@@ -111,6 +111,9 @@ type encryptedBody struct {
 //
 //   - absent or "raw" (plain mode): the query's signature, timestamp and
 //     nonce must verify (package signature); the body is returned as is.
+//     That signature does not cover the body: in safe mode, make the
+//     Crypter WithRequireEncryption so such pushes are refused
+//     (ErrNotEncrypted) instead.
 //   - "aes" (compatible and safe modes): msg_signature, timestamp and nonce
 //     are required, and msg_signature must sign the body's <Encrypt>. A
 //     missing msg_signature is an error, never a fall-back to the plain
@@ -120,7 +123,7 @@ type encryptedBody struct {
 //     is decrypted as [Crypter.Decrypt] does.
 //   - anything else, or encrypt_type given twice: ErrEncryptType.
 //
-// Errors wrap ErrMissingParams, ErrEncryptType, ErrSignatureMismatch, ErrBody,
+// Errors wrap ErrMissingParams, ErrEncryptType, ErrNotEncrypted, ErrSignatureMismatch, ErrBody,
 // ErrMalformed, ErrBadPadding or ErrAppIDMismatch; for a plain push, a
 // signature error also wraps the matching error of package signature.
 //
@@ -145,6 +148,9 @@ func (c *Crypter) Open(query url.Values, body []byte) (*Push, error) {
 }
 
 func (c *Crypter) openPlain(query url.Values, body []byte) (*Push, error) {
+	if c.encryptedOnly {
+		return nil, ErrNotEncrypted
+	}
 	if err := signature.VerifyQuery(c.token, query); err != nil {
 		return nil, signatureError(err)
 	}

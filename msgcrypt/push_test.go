@@ -119,6 +119,28 @@ func TestOpen(t *testing.T) {
 	}
 }
 
+func TestOpenRequireEncryption(t *testing.T) {
+	t.Parallel()
+	v := loadVector(t, "official_demo")
+	c := v.crypter(t, msgcrypt.WithRequireEncryption())
+
+	// A captured safe-mode query with encrypt_type dropped and a body in
+	// clear: without the option this would pass the plain check.
+	forged := with(v.query(), "encrypt_type")
+	body := []byte("<xml><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[forged]]></Content></xml>")
+	_, err := v.crypter(t).Open(forged, body)
+	require.NoError(t, err, "the downgrade works without the option")
+
+	_, err = c.Open(forged, body)
+	assert.ErrorIs(t, err, msgcrypt.ErrNotEncrypted)
+	_, err = c.Open(with(forged, "encrypt_type", "raw"), body)
+	assert.ErrorIs(t, err, msgcrypt.ErrNotEncrypted)
+
+	p, err := c.Open(v.query(), v.Body)
+	require.NoError(t, err)
+	assert.Equal(t, msgcrypt.ModeCompatible, p.Mode)
+}
+
 func TestSeal(t *testing.T) {
 	t.Parallel()
 	v := loadVector(t, "official_demo")
