@@ -132,9 +132,14 @@ func TestPushEncryptedModes(t *testing.T) {
 
 	t.Run("plain push to an encrypting server", func(t *testing.T) {
 		t.Parallel()
+		// A correctly signed plain push: its signature does not cover the
+		// body, so a server in safe mode must not take it.
 		resp, out := post(t, srv, signedQuery(testToken), plain)
-		require.Equal(t, http.StatusOK, resp.StatusCode, out)
-		assert.Contains(t, out, "<![CDATA[this is a test]]>")
+		assert.Equal(t, http.StatusForbidden, resp.StatusCode, out)
+		raw := signedQuery(testToken)
+		raw.Set("encrypt_type", "raw")
+		resp, out = post(t, srv, raw, plain)
+		assert.Equal(t, http.StatusForbidden, resp.StatusCode, out)
 	})
 
 	t.Run("success stays plain", func(t *testing.T) {

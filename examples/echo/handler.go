@@ -135,6 +135,8 @@ func (h *handler) open(w http.ResponseWriter, r *http.Request) (p *msgcrypt.Push
 		return p, http.StatusOK, ""
 	case errors.Is(err, msgcrypt.ErrSignatureMismatch), errors.Is(err, msgcrypt.ErrAppIDMismatch):
 		return nil, http.StatusForbidden, "invalid signature or AppID"
+	case errors.Is(err, msgcrypt.ErrNotEncrypted):
+		return nil, http.StatusForbidden, "plain push refused: this server expects encrypted pushes"
 	case errors.Is(err, msgcrypt.ErrMissingParams):
 		return nil, http.StatusBadRequest, "missing signature, msg_signature, timestamp or nonce"
 	default:

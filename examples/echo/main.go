@@ -14,7 +14,10 @@
 //	WECHAT_AES_KEY  the 43-character EncodingAESKey, and
 //	WECHAT_APPID    the AppID: set both to accept compatible- and safe-mode
 //	              (encrypted) pushes and encrypt the replies to them; with
-//	              neither set only plain pushes are accepted
+//	              neither set only plain pushes are accepted. With both set,
+//	              plain pushes are refused: their signature does not cover
+//	              the body, so accepting them would let anyone who saw one
+//	              signed URL push any message in clear
 //
 // The server URL to enter in WeChat is http(s)://your-host/wechat. WeChat
 // only calls port 80 (http) or 443 (https), so put a reverse proxy in front
@@ -113,7 +116,7 @@ func newHandler(cfg config, log *slog.Logger) (*handler, error) {
 	case cfg.appID == "":
 		return nil, errors.New("WECHAT_AES_KEY is set but WECHAT_APPID is not: set both for encrypted modes, or neither")
 	}
-	c, err := msgcrypt.New(cfg.token, cfg.aesKey, cfg.appID)
+	c, err := msgcrypt.New(cfg.token, cfg.aesKey, cfg.appID, msgcrypt.WithRequireEncryption())
 	if err != nil {
 		return nil, err // msgcrypt's errors never include the key
 	}
