@@ -1,0 +1,182 @@
+package wxmptest_test
+
+import (
+	"encoding/xml"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/wxmp/wxmp/event"
+	"github.com/wxmp/wxmp/message"
+	"github.com/wxmp/wxmp/msgcrypt"
+	"github.com/wxmp/wxmp/reply"
+	"github.com/wxmp/wxmp/wxmptest"
+)
+
+// The account the tests play. The key is 43 characters of [a-zA-Z0-9].
+const (
+	pushToken  = "wxmptest-token-9Qe"
+	pushAESKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+	pushAppID  = "wx5823bf96d3bd56c7"
+	otherAppID = "wx0000000000000000"
+)
+
+// fastTimeout keeps slow-handler tests quick.
+const fastTimeout = 50 * time.Millisecond
+
+var allModes = []msgcrypt.Mode{msgcrypt.ModePlain, msgcrypt.ModeCompatible, msgcrypt.ModeSafe}
+
+// newTestPusher returns a Pusher for h in mode with the test account and
+// a short timeout, plus opts.
+func newTestPusher(t *testing.T, h http.Handler, mode msgcrypt.Mode, opts ...wxmptest.Option) *wxmptest.Pusher {
+	t.Helper()
+	all := []wxmptest.Option{
+		wxmptest.WithHandler(h),
+		wxmptest.WithEncryption(mode, pushAESKey, pushAppID),
+		wxmptest.WithTimeout(fastTimeout),
+	}
+	p, err := wxmptest.NewPusher(pushToken, append(all, opts...)...)
+	require.NoError(t, err)
+	return p
+}
+
+// seeded returns a reproducible random source.
+func seeded(seed byte) io.Reader {
+	var s [32]byte
+	s[0] = seed
+	return rand.NewChaCha8(s)
+}
+
+// fixedClock returns a clock stopped at Unix time 1700000000.
+func fixedClock() func() time.Time {
+	return func() time.Time { return time.Unix(1700000000, 0) }
+}
+
+func readPush(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "pushes", name))
+	require.NoError(t, err)
+	return b
+}
+
+// answerFunc decides what a test handler writes for an opened push. It
+// returns the status (0 means 200) and the body.
+type answerFunc func(in message.Message, p *msgcrypt.Push) (int, []byte)
+
+// account is a handler the way a user writes one: it opens the push with
+// package msgcrypt (every mode), parses it with package message and writes
+// what answer returns. Calls counts the requests it got.
+type account struct {
+	crypter *msgcrypt.Crypter
+	answer  answerFunc
+	calls   atomic.Int32
+}
+
+func newAccount(t *testing.T, answer answerFunc) *account {
+	t.Helper()
+	c, err := msgcrypt.New(pushToken, pushAESKey, pushAppID)
+	require.NoError(t, err)
+	return &account{crypter: c, answer: answer}
+}
+
+func (a *account) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	a.calls.Add(1)
+	p, err := a.crypter.OpenRequest(r)
+	if err != nil {
+		http.Error(w, "forbidden", http.StatusForbidden)
+		return
+	}
+	in, err := message.Parse(p.Plaintext)
+	if err != nil {
+		http.Error(w, "bad push", http.StatusBadRequest)
+		return
+	}
+	status, body := a.answer(in, p)
+	if status != 0 {
+		w.WriteHeader(status)
+	}
+	w.Write(body)
+}
+
+// sealed marshals rep and seals it for the push: what a correct handler
+// writes.
+func sealed(p *msgcrypt.Push, rep reply.Reply) []byte {
+	b, err := rep.Marshal()
+	if err != nil {
+		panic(err) // a test bug
+	}
+	out, err := p.Seal(b)
+	if err != nil {
+		panic(err)
+	}
+	return out
+}
+
+// goodAnswer is a correct account: text is echoed, a follow gets two news
+// articles (events may have up to 8), an image gets an image back, a
+// location gets music, a link is handed to customer service, a menu click
+// gets "success" and anything else an empty body.
+func goodAnswer(in message.Message, p *msgcrypt.Push) (int, []byte) {
+	switch m := in.(type) {
+	case *message.Text:
+		return 0, sealed(p, reply.NewText(m, m.Content))
+	case *event.Subscribe:
+		news, err := reply.NewNews(m,
+			reply.Article{Title: "Welcome", URL: "https://example.com/1"},
+			reply.Article{Title: "Getting started", URL: "https://example.com/2"})
+		if err != nil {
+			panic(err)
+		}
+		return 0, sealed(p, news)
+	case *message.Image:
+		return 0, sealed(p, reply.NewImage(m, m.MediaID))
+	case *message.Voice:
+		return 0, sealed(p, reply.NewVoice(m, m.MediaID))
+	case *message.Video:
+		return 0, sealed(p, reply.NewVideo(m, m.MediaID, "clip", ""))
+	case *message.Location:
+		return 0, sealed(p, reply.NewMusic(m, reply.Music{Title: "song", ThumbMediaID: "thumb-1"}))
+	case *message.Link:
+		return 0, sealed(p, reply.NewTransferCustomerService(m, ""))
+	case *event.Click:
+		return 0, []byte(reply.Success)
+	}
+	return 0, nil
+}
+
+// textReply is a passive text reply written by hand, for the broken
+// handlers, so that any field can be wrong.
+type textReply struct {
+	XMLName      xml.Name `xml:"xml"`
+	ToUserName   string   `xml:"ToUserName"`
+	FromUserName string   `xml:"FromUserName"`
+	CreateTime   int64    `xml:"CreateTime"`
+	MsgType      string   `xml:"MsgType"`
+	Content      string   `xml:"Content"`
+}
+
+// handReply answers with a hand-written text reply to in, changed by edit,
+// sealed for the push.
+func handReply(edit func(*textReply)) answerFunc {
+	return func(in message.Message, p *msgcrypt.Push) (int, []byte) {
+		h := in.Head()
+		r := textReply{ToUserName: h.FromUserName, FromUserName: h.ToUserName, CreateTime: time.Now().Unix(), MsgType: "text", Content: "hi"}
+		edit(&r)
+		b, err := xml.Marshal(r)
+		if err != nil {
+			panic(err)
+		}
+		out, err := p.Seal(b)
+		if err != nil {
+			panic(err)
+		}
+		return 0, out
+	}
+}

@@ -1,0 +1,207 @@
+package wxmptest
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/wxmp/wxmp/msgcrypt"
+)
+
+// Defaults a Pusher uses unless an Option says otherwise.
+const (
+	// DefaultTimeout is how long WeChat waits for an answer to one delivery
+	// of a push before it drops the connection: 5 seconds.
+	DefaultTimeout = 5 * time.Second
+	// DefaultRetries is how many times WeChat delivers a push again after a
+	// delivery got no answer in time: "a maximum of three retries", counted
+	// here as three deliveries after the first, four in all.
+	DefaultRetries = 3
+	// DefaultOpenID is the user a push comes from unless WithOpenID says
+	// otherwise: the push's FromUserName and its openid query parameter.
+	DefaultOpenID = "oWxmpTest0000000000000000001"
+	// DefaultAccount is the Official Account's original ID a push goes to
+	// unless WithAccount says otherwise: the push's ToUserName.
+	DefaultAccount = "gh_0123456789ab"
+	// MaxReplyBytes is the most a Pusher reads of a reply: 1 MiB. A longer
+	// reply is reported with ErrTooLarge. WeChat documents no limit; real
+	// replies are a few kilobytes.
+	MaxReplyBytes = 1 << 20
+)
+
+// defaultHandlerURL is where requests to an in-process handler go when
+// WithURL does not say.
+const defaultHandlerURL = "http://localhost/"
+
+// Option configures a Pusher in NewPusher. An Option given a value it
+// cannot use makes NewPusher fail with an error wrapping ErrConfig.
+type Option func(*config) error
+
+// config is what the options set; NewPusher checks it as a whole.
+type config struct {
+	handler http.Handler
+	rawURL  string
+	client  *http.Client
+	mode    msgcrypt.Mode
+	aesKey  string
+	appID   string
+	timeout time.Duration
+	retries int
+	now     func() time.Time
+	random  io.Reader
+	openID  string
+	account string
+}
+
+// WithHandler makes the Pusher call h in process, without a network: each
+// delivery is h.ServeHTTP on a fresh request and recorder. The request's URL
+// is the one given to WithURL, if any (only its path and query matter), else
+// http://localhost/. h must not be nil.
+func WithHandler(h http.Handler) Option {
+	return func(c *config) error {
+		if h == nil {
+			return fmt.Errorf("%w: nil handler", ErrConfig)
+		}
+		c.handler = h
+		return nil
+	}
+}
+
+// WithURL makes the Pusher send its requests over HTTP to rawURL, an
+// absolute http or https URL such as "http://localhost:8080/wechat". A query
+// already in rawURL is kept, beside the parameters WeChat adds. Combined with
+// WithHandler, rawURL only sets the path and query of the in-process
+// requests.
+func WithURL(rawURL string) Option {
+	return func(c *config) error {
+		u, err := url.Parse(rawURL)
+		if err != nil {
+			return fmt.Errorf("%w: URL does not parse", ErrConfig)
+		}
+		if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("%w: URL must be absolute, with scheme http or https", ErrConfig)
+		}
+		c.rawURL = rawURL
+		return nil
+	}
+}
+
+// WithClient sets the HTTP client for a URL target. The Pusher bounds each
+// delivery with its own timeout (WithTimeout) whatever the client's, and
+// the client should not follow redirects: WeChat does not. The default
+// client follows none and has no other timeout. A nil client is an error.
+func WithClient(client *http.Client) Option {
+	return func(c *config) error {
+		if client == nil {
+			return fmt.Errorf("%w: nil HTTP client", ErrConfig)
+		}
+		c.client = client
+		return nil
+	}
+}
+
+// WithEncryption makes the pushes encrypted as in the console's compatible
+// (msgcrypt.ModeCompatible) or safe (msgcrypt.ModeSafe) mode, with the
+// 43-character EncodingAESKey and the AppID, and requires the replies to be
+// encrypted for that AppID. msgcrypt.ModePlain turns encryption off again,
+// which is the default. A bad key or an empty AppID is an error.
+//
+// See https://developers.weixin.qq.com/doc/service/en/guide/dev/push/encryption.html
+func WithEncryption(mode msgcrypt.Mode, encodingAESKey, appID string) Option {
+	return func(c *config) error {
+		switch mode {
+		case msgcrypt.ModePlain:
+			c.mode, c.aesKey, c.appID = mode, "", ""
+			return nil
+		case msgcrypt.ModeCompatible, msgcrypt.ModeSafe:
+		default:
+			return fmt.Errorf("%w: unknown mode %d", ErrConfig, mode)
+		}
+		if encodingAESKey == "" || appID == "" {
+			return fmt.Errorf("%w: mode %s needs an EncodingAESKey and an AppID", ErrConfig, mode)
+		}
+		c.mode, c.aesKey, c.appID = mode, encodingAESKey, appID
+		return nil
+	}
+}
+
+// WithTimeout sets how long one delivery may take, from sending the request
+// to reading the whole reply, before it counts as unanswered; the default is
+// DefaultTimeout (WeChat's 5 s). Tests of slow handlers use a few tens of
+// milliseconds. d must be positive.
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("%w: timeout must be positive", ErrConfig)
+		}
+		c.timeout = d
+		return nil
+	}
+}
+
+// WithRetries sets how many times a push is delivered again, identical,
+// after a delivery got no answer in time; the default is DefaultRetries. 0
+// delivers each push once. n must not be negative.
+func WithRetries(n int) Option {
+	return func(c *config) error {
+		if n < 0 {
+			return fmt.Errorf("%w: retries must not be negative", ErrConfig)
+		}
+		c.retries = n
+		return nil
+	}
+}
+
+// WithNow sets the clock that stamps pushes (the timestamp parameter and a
+// CreateTime left at zero); the default is time.Now. now must not be nil.
+func WithNow(now func() time.Time) Option {
+	return func(c *config) error {
+		if now == nil {
+			return fmt.Errorf("%w: nil clock", ErrConfig)
+		}
+		c.now = now
+		return nil
+	}
+}
+
+// WithRandom sets where nonces, echostr values, MsgIds left at zero and the
+// random prefix of encrypted pushes come from; the default is
+// crypto/rand.Reader. With a fixed reader and WithNow, every push a Pusher
+// builds is the same from run to run. r must not be nil.
+func WithRandom(r io.Reader) Option {
+	return func(c *config) error {
+		if r == nil {
+			return fmt.Errorf("%w: nil random source", ErrConfig)
+		}
+		c.random = r
+		return nil
+	}
+}
+
+// WithOpenID sets the user pushes come from: the FromUserName filled into a
+// typed push that has none, and the openid query parameter of every push.
+// The default is DefaultOpenID. openID must not be empty.
+func WithOpenID(openID string) Option {
+	return func(c *config) error {
+		if openID == "" {
+			return fmt.Errorf("%w: empty OpenID", ErrConfig)
+		}
+		c.openID = openID
+		return nil
+	}
+}
+
+// WithAccount sets the Official Account's original ID ("gh_…") pushes go
+// to: the ToUserName filled into a typed push that has none. The default is
+// DefaultAccount. id must not be empty.
+func WithAccount(id string) Option {
+	return func(c *config) error {
+		if id == "" {
+			return fmt.Errorf("%w: empty account ID", ErrConfig)
+		}
+		c.account = id
+		return nil
+	}
+}

@@ -1,0 +1,432 @@
+package wxmptest
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/wxmp/wxmp/message"
+	"github.com/wxmp/wxmp/msgcrypt"
+	"github.com/wxmp/wxmp/signature"
+)
+
+// Pusher plays WeChat's side of an Official Account's server URL against
+// an http.Handler in process or a URL over HTTP: it sends signed (and, in
+// the compatible and safe modes, encrypted) pushes and the verification
+// GET, and judges the answers by WeChat's rules. Make one with NewPusher.
+// A Pusher is safe for concurrent use.
+type Pusher struct {
+	token   string
+	handler http.Handler
+	target  *url.URL
+	client  *http.Client
+	mode    msgcrypt.Mode
+	crypter *msgcrypt.Crypter
+	timeout time.Duration
+	retries int
+	now     func() time.Time
+	random  io.Reader
+	openID  string
+	account string
+}
+
+// NewPusher returns a Pusher for the account whose server URL is
+// configured with token (the Token entered in the console beside the URL).
+// One of WithHandler and WithURL says where the pushes go; the other options
+// have the defaults documented at each.
+//
+// An empty token, a missing target or an option given a value it cannot use
+// returns an error wrapping ErrConfig; the error never holds the token or
+// the key.
+func NewPusher(token string, opts ...Option) (*Pusher, error) {
+	if token == "" {
+		return nil, fmt.Errorf("%w: empty token", ErrConfig)
+	}
+	c := config{
+		timeout: DefaultTimeout,
+		retries: DefaultRetries,
+		now:     time.Now,
+		random:  rand.Reader,
+		openID:  DefaultOpenID,
+		account: DefaultAccount,
+	}
+	for _, opt := range opts {
+		if opt == nil {
+			return nil, fmt.Errorf("%w: nil option", ErrConfig)
+		}
+		if err := opt(&c); err != nil {
+			return nil, err
+		}
+	}
+	if c.handler == nil && c.rawURL == "" {
+		return nil, fmt.Errorf("%w: no target: give WithHandler or WithURL", ErrConfig)
+	}
+	raw := c.rawURL
+	if raw == "" {
+		raw = defaultHandlerURL
+	}
+	target, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%w: URL does not parse", ErrConfig)
+	}
+	p := &Pusher{
+		token:   token,
+		handler: c.handler,
+		target:  target,
+		client:  c.client,
+		mode:    c.mode,
+		timeout: c.timeout,
+		retries: c.retries,
+		now:     c.now,
+		random:  &lockedReader{r: c.random},
+		openID:  c.openID,
+		account: c.account,
+	}
+	if p.client == nil {
+		p.client = &http.Client{
+			// A backstop: each delivery has its own deadline of timeout.
+			Timeout: 2 * c.timeout,
+			CheckRedirect: func(*http.Request, []*http.Request) error {
+				return http.ErrUseLastResponse // WeChat follows no redirect
+			},
+		}
+	}
+	if c.mode != msgcrypt.ModePlain {
+		p.crypter, err = msgcrypt.New(token, c.aesKey, c.appID, msgcrypt.WithRandom(p.random))
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrConfig, err) // msgcrypt's errors hold no key
+		}
+	}
+	return p, nil
+}
+
+// Mode returns the mode the pushes are sent in.
+func (p *Pusher) Mode() msgcrypt.Mode { return p.mode }
+
+// Result is what happened to one push (or verification GET).
+type Result struct {
+	// Mode is how the push was sent.
+	Mode msgcrypt.Mode
+	// Push is the push's XML in clear (nil for the verification GET).
+	Push []byte
+	// Query is the URL query of every delivery: signature, timestamp,
+	// nonce and openid, plus encrypt_type and msg_signature in the encrypted
+	// modes (echostr instead of openid for the verification GET).
+	Query url.Values
+	// Body is the request body as sent: Push itself in plain mode, the
+	// encrypted push otherwise.
+	Body []byte
+	// Attempts is how many deliveries were made: 1, plus the retries that
+	// followed deliveries not answered in time.
+	Attempts int
+	// StatusCode and Response are the HTTP status and body of the answered
+	// delivery; 0 and nil when none was answered.
+	StatusCode int
+	Response   []byte
+	// Elapsed is how long the answered delivery took, by the wall clock.
+	Elapsed time.Duration
+	// Reply is the answer as judged; nil when there was none or it was not
+	// XML. It is set even when the answer breaks a rule.
+	Reply *Reply
+}
+
+// Push builds the XML of m (see Build), sends it as WeChat does and judges
+// the answer (see PushXML).
+func (p *Pusher) Push(ctx context.Context, m message.Message) (*Result, error) {
+	body, err := p.Build(m)
+	if err != nil {
+		return nil, err
+	}
+	return p.PushXML(ctx, body)
+}
+
+// PushXML sends push, the XML of a message or event in clear, to the
+// target as WeChat does, and judges the answer by WeChat's rules. push is
+// sent as it is, so it can also be a push WeChat would never send.
+//
+// The request is a POST with the query WeChat adds: signature, timestamp
+// (Unix seconds, from the clock) and nonce, signed with the token, and
+// openid (the push's FromUserName, or the Pusher's OpenID when it has
+// none). In the compatible mode the body is push with an <Encrypt> element
+// added; in the safe mode it is only ToUserName and Encrypt; both add
+// encrypt_type=aes and msg_signature to the query.
+//
+// Each delivery has the timeout (5 s by default) to be answered, the body
+// read to its end. One that is not is dropped and the same request, byte
+// for byte, goes again, up to the retries (3 by default): at most four
+// deliveries in all by default, WeChat's "a maximum of three retries"
+// read as three deliveries after the first. Nothing is waited between them.
+//
+// The first answered delivery is judged: the HTTP status must be 200, and
+// the body is judged by Check. The Result is returned in every case but a
+// build error; the error is nil when WeChat would show the reply (or, for
+// "success" and an empty body, nothing), else a *Violation wrapping the
+// broken rule (ErrTimeout, ErrNoAnswer, ErrStatus, or one of Check's), or
+// ErrTooLarge, or ctx's error when ctx ends first.
+//
+// See https://developers.weixin.qq.com/doc/offiaccount/en/Message_Management/Passive_user_reply_message.html
+func (p *Pusher) PushXML(ctx context.Context, push []byte) (*Result, error) {
+	ts := strconv.FormatInt(p.now().Unix(), 10)
+	nonce, err := p.decimal(4)
+	if err != nil {
+		return nil, err
+	}
+	query, body, err := p.seal(push, ts, nonce)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Mode: p.mode, Push: push, Query: query, Body: body}
+	for res.Attempts < 1+p.retries {
+		res.Attempts++
+		ans, err := p.deliver(ctx, http.MethodPost, query, body)
+		if errors.Is(err, errDeadline) {
+			continue
+		}
+		if err != nil {
+			return res, err
+		}
+		res.StatusCode, res.Response, res.Elapsed = ans.status, ans.body, ans.elapsed
+		if ans.status != http.StatusOK {
+			return res, violate(ErrStatus, "HTTP %d %s", ans.status, http.StatusText(ans.status))
+		}
+		res.Reply, err = p.Check(push, ans.body)
+		return res, err
+	}
+	return res, violate(ErrTimeout, "%d deliver%s, none answered within %v", res.Attempts, plural(res.Attempts, "y", "ies"), p.timeout)
+}
+
+// seal returns the query and body of a push in the Pusher's mode.
+func (p *Pusher) seal(push []byte, ts, nonce string) (url.Values, []byte, error) {
+	head := readPushHead(push)
+	openID := head.FromUserName
+	if openID == "" {
+		openID = p.openID
+	}
+	q := url.Values{
+		signature.ParamSignature: {signature.Compute(p.token, ts, nonce)},
+		signature.ParamTimestamp: {ts},
+		signature.ParamNonce:     {nonce},
+		"openid":                 {openID},
+	}
+	if p.crypter == nil {
+		return q, push, nil
+	}
+	env, err := p.crypter.EncryptEnvelope(msgcrypt.CurrentKey, push, ts, nonce)
+	if err != nil {
+		return nil, nil, fmt.Errorf("wxmptest: encrypting the push: %w", err)
+	}
+	q.Set("encrypt_type", "aes")
+	q.Set("msg_signature", env.MsgSignature)
+	var body []byte
+	if p.mode == msgcrypt.ModeSafe {
+		to := head.ToUserName
+		if to == "" {
+			to = p.account
+		}
+		body, err = xml.Marshal(safeBody{ToUserName: text(to), Encrypt: text(env.Encrypt)})
+	} else {
+		body, err = addEncrypt(push, env.Encrypt)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("wxmptest: writing the encrypted push: %w", err)
+	}
+	return q, body, nil
+}
+
+// safeBody is a push in the safe mode: the account's ID and the ciphertext.
+type safeBody struct {
+	XMLName    xml.Name `xml:"xml"`
+	ToUserName cdata    `xml:"ToUserName"`
+	Encrypt    cdata    `xml:"Encrypt"`
+}
+
+// addEncrypt returns push with an <Encrypt> element holding encrypt added
+// before its closing </xml> tag, as in a compatible-mode push (or at the
+// end, when push has no closing tag). The element is written by
+// encoding/xml; encrypt is base64, which needs no escaping anyway.
+func addEncrypt(push []byte, encrypt string) ([]byte, error) {
+	var elem bytes.Buffer
+	enc := xml.NewEncoder(&elem)
+	if err := enc.EncodeElement(text(encrypt), xml.StartElement{Name: xml.Name{Local: "Encrypt"}}); err != nil {
+		return nil, err
+	}
+	if err := enc.Flush(); err != nil {
+		return nil, err
+	}
+	at := bytes.LastIndex(push, []byte("</xml>"))
+	if at < 0 {
+		at = len(push)
+	}
+	out := make([]byte, 0, len(push)+elem.Len())
+	out = append(out, push[:at]...)
+	out = append(out, elem.Bytes()...)
+	return append(out, push[at:]...), nil
+}
+
+// answer is one answered delivery.
+type answer struct {
+	status  int
+	body    []byte
+	elapsed time.Duration
+}
+
+// deliver makes one request with the query and body and waits at most the
+// timeout for the whole answer. It returns errDeadline when the time is up,
+// ctx's error when ctx ends, a *Violation of ErrNoAnswer when there is no
+// HTTP answer, or ErrTooLarge.
+func (p *Pusher) deliver(ctx context.Context, method string, query url.Values, body []byte) (answer, error) {
+	if err := ctx.Err(); err != nil {
+		return answer{}, err
+	}
+	dctx, cancel := context.WithTimeout(ctx, p.timeout)
+	defer cancel()
+
+	u := *p.target
+	q := u.Query()
+	for k, v := range query {
+		q[k] = v
+	}
+	u.RawQuery = q.Encode()
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(dctx, method, u.String(), rd)
+	if err != nil {
+		return answer{}, fmt.Errorf("%w: cannot make a request to the URL", ErrConfig)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "text/xml")
+	}
+	req.Header.Set("User-Agent", "wxmptest (WeChat push simulator)")
+
+	start := time.Now()
+	var ans answer
+	if p.handler != nil {
+		ans, err = p.serveInProcess(ctx, dctx, req)
+	} else {
+		ans, err = p.roundTrip(ctx, dctx, req)
+	}
+	if err != nil {
+		return answer{}, err
+	}
+	ans.elapsed = time.Since(start)
+	if len(ans.body) > MaxReplyBytes {
+		return answer{}, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, MaxReplyBytes)
+	}
+	return ans, nil
+}
+
+// serveInProcess runs the handler on req in its own goroutine and waits for
+// it to return or for the deadline. A handler still running at the deadline
+// is left to finish on its own, with req's context cancelled.
+func (p *Pusher) serveInProcess(ctx, dctx context.Context, req *http.Request) (answer, error) {
+	req.RequestURI = req.URL.RequestURI()
+	req.RemoteAddr = "192.0.2.1:54321" // TEST-NET-1: where WeChat's request "comes from"
+	rec := httptest.NewRecorder()
+	done := make(chan any, 1)
+	go func() {
+		defer func() { done <- recover() }()
+		p.handler.ServeHTTP(rec, req)
+	}()
+	select {
+	case v := <-done:
+		if v != nil {
+			if v == http.ErrAbortHandler {
+				return answer{}, violate(ErrNoAnswer, "the handler aborted the response")
+			}
+			return answer{}, violate(ErrNoAnswer, "the handler panicked; net/http would close the connection")
+		}
+		return answer{status: rec.Code, body: rec.Body.Bytes()}, nil
+	case <-dctx.Done():
+		if err := ctx.Err(); err != nil {
+			return answer{}, err
+		}
+		return answer{}, errDeadline
+	}
+}
+
+// roundTrip sends req over HTTP and reads the whole answer before the
+// deadline.
+func (p *Pusher) roundTrip(ctx, dctx context.Context, req *http.Request) (answer, error) {
+	resp, err := p.client.Do(req)
+	if err != nil {
+		return answer{}, transportError(ctx, dctx, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxReplyBytes+1))
+	if err != nil {
+		return answer{}, transportError(ctx, dctx, err)
+	}
+	return answer{status: resp.StatusCode, body: b}, nil
+}
+
+// transportError classifies a failed round trip: ctx ended, the deadline
+// passed, or there was no answer. The URL (which holds the signature) is
+// left out of the message.
+func transportError(ctx, dctx context.Context, err error) error {
+	if cerr := ctx.Err(); cerr != nil {
+		return cerr
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if ue.Timeout() {
+			return errDeadline
+		}
+		err = ue.Err
+	}
+	if dctx.Err() != nil {
+		return errDeadline
+	}
+	return violate(ErrNoAnswer, "%v", err)
+}
+
+// decimal returns a random decimal string of n random bytes (at most 8),
+// the shape of WeChat's nonce and echostr values.
+func (p *Pusher) decimal(n int) (string, error) {
+	v, err := p.randomUint(n)
+	if err != nil {
+		return "", err
+	}
+	return strconv.FormatUint(v, 10), nil
+}
+
+// randomUint reads n (at most 8) random bytes as a big-endian number.
+func (p *Pusher) randomUint(n int) (uint64, error) {
+	var b [8]byte
+	if _, err := io.ReadFull(p.random, b[8-n:]); err != nil {
+		return 0, fmt.Errorf("wxmptest: reading the random source: %w", err)
+	}
+	return binary.BigEndian.Uint64(b[:]), nil
+}
+
+// lockedReader serialises reads from a random source shared by the Pusher
+// and its Crypter, which may be used from several goroutines.
+type lockedReader struct {
+	mu sync.Mutex
+	r  io.Reader
+}
+
+func (l *lockedReader) Read(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.r.Read(b)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
