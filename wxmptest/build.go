@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/wxmp/wxmp/event"
 	"github.com/wxmp/wxmp/message"
@@ -140,9 +141,10 @@ func msgTypeOf(m message.Message, isEvent bool) string {
 	return ""
 }
 
-// writeFields writes the exported, tagged fields of the struct v as
-// elements; an untagged embedded struct (the Header) is written in line.
-// Untagged fields (such as Unknown.Raw) are not wire fields and are skipped.
+// writeFields writes the exported fields of the struct v as elements named
+// as encoding/xml names them (the tag, else the field name); an untagged
+// embedded struct (the Header) is written in line, and an untagged []byte
+// (Unknown.Raw, the raw push) is skipped.
 func writeFields(enc *xml.Encoder, v reflect.Value) error {
 	t := v.Type()
 	for i := range t.NumField() {
@@ -158,7 +160,13 @@ func writeFields(enc *xml.Encoder, v reflect.Value) error {
 			continue
 		}
 		name, opts, _ := strings.Cut(tag, ",")
-		if !hasTag || name == "" || name == "-" || f.Name == "XMLName" || (opts != "" && opts != "omitempty") {
+		if !hasTag {
+			if f.Type == reflect.TypeFor[[]byte]() {
+				continue // a raw document (Unknown.Raw), not a wire field
+			}
+			name = f.Name // encoding/xml's rule, which Unknown.Event relies on
+		}
+		if name == "" || name == "-" || f.Name == "XMLName" || (opts != "" && opts != "omitempty") {
 			continue
 		}
 		if fv.IsZero() || (fv.Kind() == reflect.Slice && fv.Len() == 0) {
@@ -189,6 +197,9 @@ func writeValue(enc *xml.Encoder, name string, v reflect.Value) error {
 	start := xml.StartElement{Name: xml.Name{Local: name}}
 	switch v.Kind() {
 	case reflect.String:
+		if at := invalidChar(v.String()); at >= 0 {
+			return fmt.Errorf("field %s: byte %d is not a character XML can carry", name, at)
+		}
 		return enc.EncodeElement(text(v.String()), start)
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		return enc.EncodeElement(strconv.FormatInt(v.Int(), 10), start)
@@ -237,4 +248,19 @@ func text(s string) cdata {
 		return cdata{Escaped: s}
 	}
 	return cdata{CDATA: s}
+}
+
+// invalidChar returns the byte offset of the first invalid UTF-8 sequence
+// or character outside XML 1.0's Char production in s, or -1.
+func invalidChar(s string) int {
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+			return i
+		case r == '\t' || r == '\n' || r == '\r':
+		case r < 0x20, r >= 0xD800 && r <= 0xDFFF, r == 0xFFFE, r == 0xFFFF:
+			return i
+		}
+	}
+	return -1
 }

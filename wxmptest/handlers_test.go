@@ -35,7 +35,7 @@ var allModes = []msgcrypt.Mode{msgcrypt.ModePlain, msgcrypt.ModeCompatible, msgc
 
 // newTestPusher returns a Pusher for h in mode with the test account and
 // a short timeout, plus opts.
-func newTestPusher(t *testing.T, h http.Handler, mode msgcrypt.Mode, opts ...wxmptest.Option) *wxmptest.Pusher {
+func newTestPusher(t testing.TB, h http.Handler, mode msgcrypt.Mode, opts ...wxmptest.Option) *wxmptest.Pusher {
 	t.Helper()
 	all := []wxmptest.Option{
 		wxmptest.WithHandler(h),
