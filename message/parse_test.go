@@ -204,3 +204,20 @@ func TestHeaderTime(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, time.Date(2012, 9, 28, 11, 31, 0, 0, time.UTC), got.Head().Time().UTC())
 }
+
+// TestParseErrorsQuoteNothing checks that errors do not repeat the body: in
+// safe mode the body is decrypted plaintext, which must stay out of logs.
+func TestParseErrorsQuoteNothing(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{
+		"<xml><MsgType>text</MsgType><Content>&secretword;</Content></xml>",
+		"<xml><MsgType>text</MsgType><secretword>x</othersecret></xml>",
+		"<xml><MsgType>text</MsgType><Content>secretword",
+		"<xml><MsgType>text</MsgType><MsgId>secretword</MsgId></xml>",
+		"<secretword/>",
+	} {
+		_, err := message.Parse([]byte(body))
+		require.Error(t, err, body)
+		assert.NotContains(t, err.Error(), "secret", body)
+	}
+}

@@ -99,8 +99,10 @@ func checkRoot(body []byte) error {
 	}
 }
 
-// classify maps encoding/xml's errors onto the sentinels, keeping the
-// detail but never the input.
+// classify maps encoding/xml's errors onto the sentinels. It keeps the
+// line number but not encoding/xml's own text, which can quote names and
+// entities from the body: in safe mode the body is decrypted plaintext,
+// and no plaintext goes into an error.
 func classify(err error) error {
 	var numErr *strconv.NumError
 	if errors.As(err, &numErr) {
@@ -108,10 +110,13 @@ func classify(err error) error {
 	}
 	var synErr *xml.SyntaxError
 	if errors.As(err, &synErr) {
-		return fmt.Errorf("%w: line %d: %s", ErrNotXML, synErr.Line, synErr.Msg)
+		if synErr.Msg == "unexpected EOF" {
+			return fmt.Errorf("%w: unexpected end of input (line %d)", ErrNotXML, synErr.Line)
+		}
+		return fmt.Errorf("%w: syntax error on line %d", ErrNotXML, synErr.Line)
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
 		return fmt.Errorf("%w: unexpected end of input", ErrNotXML)
 	}
-	return fmt.Errorf("%w: %v", ErrNotXML, err)
+	return ErrNotXML
 }
