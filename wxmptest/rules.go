@@ -71,11 +71,16 @@ var (
 	// ErrArticleCount means a news reply's article count is not allowed:
 	// ArticleCount is not the number of <item>s in Articles, there are
 	// none, more than 8, or more than 1 in answer to a message the user
-	// sent (text, image, voice, video, shortvideo, location or link).
+	// sent (text, image, voice, video, shortvideo, location or link). The
+	// page lists five of these types (older versions six, with voice);
+	// short video and link are held to the same rule here.
 	ErrArticleCount = errors.New("wxmptest: news reply has a forbidden article count")
 	// ErrNotEncrypted means a push sent encrypted (compatible or safe mode)
 	// was answered with a reply in clear. "success" and an empty body need
-	// no encryption and pass.
+	// no encryption and pass. WeChat's documentation requires encrypted
+	// replies in the safe mode and does not say whether the compatible mode
+	// accepts one in clear; this package requires encryption whenever the
+	// push carried encrypt_type=aes, as the SDKs that answer WeChat do.
 	ErrNotEncrypted = errors.New("wxmptest: reply to an encrypted push is not encrypted")
 	// ErrBadEnvelope means an encrypted reply's envelope is wrong: an
 	// element of Encrypt, MsgSignature, TimeStamp and Nonce is missing,

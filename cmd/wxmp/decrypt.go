@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -55,21 +56,9 @@ func (c *cli) decrypt(_ context.Context, args []string) int {
 		return exitFail
 	}
 
-	var in struct {
-		Encrypt, MsgSignature, TimeStamp, Nonce string
-	}
-	trimmed := bytes.TrimSpace(input)
-	if bytes.HasPrefix(trimmed, []byte("<")) {
-		if err := xml.Unmarshal(trimmed, &in); err != nil {
-			fmt.Fprintln(c.stderr, "wxmp decrypt: the input is not XML:", err)
-			return exitFail
-		}
-	} else {
-		in.Encrypt = string(trimmed)
-	}
-	in.Encrypt = strings.TrimSpace(in.Encrypt)
-	if in.Encrypt == "" {
-		fmt.Fprintln(c.stderr, "wxmp decrypt: no Encrypt text in the input")
+	in, err := parseCaptured(input)
+	if err != nil {
+		fmt.Fprintln(c.stderr, "wxmp decrypt:", err)
 		return exitFail
 	}
 	if *query != "" {
@@ -112,4 +101,32 @@ func (c *cli) decrypt(_ context.Context, args []string) int {
 		fmt.Fprintln(c.stderr, "note: msg_signature not checked (give -token, and -query for a push, to check it)")
 	}
 	return exitOK
+}
+
+// captured is what decrypt reads: the Encrypt text and, for a reply, the
+// envelope's signature, timestamp and nonce.
+type captured struct {
+	Encrypt, MsgSignature, TimeStamp, Nonce string
+}
+
+// parseCaptured reads an encrypted push body, an encrypted reply or bare
+// Encrypt text. The error never holds the input.
+func parseCaptured(input []byte) (captured, error) {
+	var in captured
+	trimmed := bytes.TrimSpace(input)
+	if bytes.HasPrefix(trimmed, []byte("<")) {
+		if err := xml.Unmarshal(trimmed, &in); err != nil {
+			return captured{}, errors.New("the input is not XML")
+		}
+	} else {
+		in.Encrypt = string(trimmed)
+	}
+	in.Encrypt = strings.TrimSpace(in.Encrypt)
+	in.MsgSignature = strings.TrimSpace(in.MsgSignature)
+	in.TimeStamp = strings.TrimSpace(in.TimeStamp)
+	in.Nonce = strings.TrimSpace(in.Nonce)
+	if in.Encrypt == "" {
+		return captured{}, errors.New("no Encrypt text in the input")
+	}
+	return in, nil
 }
