@@ -318,6 +318,8 @@ func TestVerifyCommand(t *testing.T) {
 	out = wxmp(t, nil, "verify", "-url", url, "-token", "another-token")
 	assert.Equal(t, exitFail, out.code)
 	assert.Contains(t, out.stdout, "FAIL: wxmptest: HTTP status is not 200: HTTP 403 Forbidden")
+	assert.Contains(t, out.stdout, "refuse to save this server URL")
+	assert.NotContains(t, out.stdout, serviceError, "the user sees nothing of a failed URL check")
 
 	bad := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, `"`+r.URL.Query().Get("echostr")+`"`)

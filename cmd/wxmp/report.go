@@ -44,12 +44,14 @@ func (c *cli) reportPush(target string, res *wxmptest.Result, err error) int {
 			printBody(w, r.XML)
 		}
 	}
-	return c.verdict(err, func() string { return describeReply(res) })
+	return c.verdict(err, func() string { return describeReply(res) },
+		fmt.Sprintf("WeChat would show the user %q.", serviceError))
 }
 
-// verdict prints PASS with what pass says, or FAIL with the error, and
-// returns the exit status.
-func (c *cli) verdict(err error, pass func() string) int {
+// verdict prints PASS with what pass says, or FAIL with the error and,
+// for a broken rule, consequence: what WeChat would then do. It returns the
+// exit status.
+func (c *cli) verdict(err error, pass func() string, consequence string) int {
 	w := c.stdout
 	if err == nil {
 		fmt.Fprintln(w, "PASS:", pass())
@@ -58,7 +60,7 @@ func (c *cli) verdict(err error, pass func() string) int {
 	fmt.Fprintln(w, "FAIL:", err)
 	var v *wxmptest.Violation
 	if errors.As(err, &v) {
-		fmt.Fprintf(w, "WeChat would show the user %q.\n", serviceError)
+		fmt.Fprintln(w, consequence)
 	}
 	return exitFail
 }

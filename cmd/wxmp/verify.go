@@ -54,5 +54,5 @@ func (c *cli) verify(ctx context.Context, args []string) int {
 	}
 	return c.verdict(err, func() string {
 		return "the body is the echostr: WeChat would save this server URL"
-	})
+	}, "WeChat would refuse to save this server URL in the console.")
 }
