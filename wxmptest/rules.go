@@ -100,7 +100,7 @@ var (
 
 // Violation is a broken rule of WeChat's, with what broke it. Rule is one of
 // the rule errors above (ErrTimeout … ErrEchostr); Detail never holds the
-// text of the push or reply.
+// text of the reply (Reply and Result hold that).
 type Violation struct {
 	Rule   error
 	Detail string
@@ -362,7 +362,7 @@ func judgeReply(head pushHead, x *replyXML) error {
 	case "":
 		return violate(ErrMsgType, "no MsgType")
 	default:
-		return violate(ErrMsgType, "MsgType %s is not one of text, image, voice, video, music, news, transfer_customer_service", quoteShort(msgType))
+		return violate(ErrMsgType, "MsgType is not one of text, image, voice, video, music, news, transfer_customer_service (lower case)")
 	}
 
 	to, from := strings.TrimSpace(x.ToUserName), strings.TrimSpace(x.FromUserName)
@@ -494,7 +494,7 @@ func decodeDocument(b []byte, x *replyXML) error {
 					return violate(ErrNotXML, "more than one root element")
 				}
 				if t.Name.Local != "xml" || t.Name.Space != "" {
-					return violate(ErrNotXML, "the root element is <%s>, not <xml>", shorten(t.Name.Local))
+					return violate(ErrNotXML, "the root element is not <xml>")
 				}
 			}
 			depth++
@@ -526,24 +526,27 @@ func describeStray(b []byte) string {
 	return "text outside the <xml> element"
 }
 
-// describeXMLError turns a decoder error into a detail without any of the
-// input.
+// describeXMLError turns a decoder error into a detail. encoding/xml's own
+// text is left out: it can quote names and entities from the body, which
+// in the encrypted modes is decrypted plaintext.
 func describeXMLError(b []byte, err error) string {
 	if b[0] == '{' || b[0] == '[' {
 		return "the body looks like JSON; WeChat reads only XML"
 	}
 	var syn *xml.SyntaxError
 	if errors.As(err, &syn) {
-		if strings.Contains(syn.Msg, "unexpected EOF") {
+		if syn.Msg == "unexpected EOF" {
 			return fmt.Sprintf("the XML is cut short (line %d)", syn.Line)
 		}
-		return fmt.Sprintf("line %d: %s", syn.Line, syn.Msg)
+		return fmt.Sprintf("syntax error on line %d", syn.Line)
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
 		return "the XML is cut short"
 	}
-	// Such as a declared encoding other than UTF-8.
-	return err.Error()
+	if strings.Contains(err.Error(), "CharsetReader") {
+		return "the XML declares an encoding other than UTF-8"
+	}
+	return "the XML does not parse"
 }
 
 // trimBody drops surrounding white space and a UTF-8 byte order mark.

@@ -128,9 +128,12 @@ func TestCheckDetails(t *testing.T) {
 	t.Parallel()
 	p := checker(t, msgcrypt.ModePlain)
 	for body, want := range map[string]string{
-		`{"a":1}`:                 "JSON",
-		"<xml><Content>hi":        "cut short",
-		"<root></root>":           "<root>, not <xml>",
+		`{"a":1}`:            "JSON",
+		"<xml><Content>hi":   "cut short",
+		"<root></root>":      "root element is not <xml>",
+		"<xml><a></b></xml>": "syntax error on line 1",
+		`<?xml version="1.0" encoding="GBK"?><xml></xml>`: "encoding other than UTF-8",
+		"<xml>" + head + "<MsgType>Text</MsgType></xml>":  "(lower case)",
 		"SUCCESS":                 "wrong case",
 		"<xml>" + head + "</xml>": "no MsgType",
 		"<xml>" + head + "<MsgType>news</MsgType><ArticleCount>2</ArticleCount><Articles><item><Title>a</Title></item><item><Title>b</Title></item></Articles></xml>": `answer to a "text" message`,
