@@ -79,7 +79,7 @@ type account struct {
 	calls   atomic.Int32
 }
 
-func newAccount(t *testing.T, answer answerFunc) *account {
+func newAccount(t testing.TB, answer answerFunc) *account {
 	t.Helper()
 	c, err := msgcrypt.New(pushToken, pushAESKey, pushAppID)
 	require.NoError(t, err)
