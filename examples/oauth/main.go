@@ -15,7 +15,8 @@
 //
 // All from the environment:
 //
-//	WECHAT_APPID       the Official Account's AppID (required)
+//	WECHAT_APPID       the Official Account's AppID (required, except in
+//	                   fake mode: see below)
 //	WECHAT_SECRET      its AppSecret (required; never logged)
 //	PUBLIC_URL         the externally visible base URL, such as
 //	                   https://wx.example.com (required). The callback is
@@ -43,7 +44,24 @@
 //
 //	WECHAT_APPID=wx… WECHAT_SECRET=… PUBLIC_URL=https://wx.example.com go run ./examples/oauth
 //
-// and open PUBLIC_URL in WeChat. Logs are JSON lines (log/slog) on stdout;
+// and open PUBLIC_URL in WeChat.
+//
+// # Fake mode
+//
+// Started with none of WECHAT_APPID, WECHAT_SECRET, WECHAT_OPEN_BASE and
+// WECHAT_API_BASE set, the example runs a fake WeChat in-process
+// (github.com/wxmp/wxmp/wxmptest.OAuthServer) under /fake-wechat/ on its
+// own address, so that
+//
+//	go run ./examples/oauth
+//
+// and http://localhost:8080 in any browser show a profile page on a laptop
+// with no account and no set-up. PUBLIC_URL then defaults to
+// http://localhost:PORT (the port of ADDR). The fake consents at once as a
+// made-up user. Fake mode says so in a log line and in a banner on every
+// page; set any of those four variables and it is off (a missing
+// WECHAT_APPID is then an error, as usual). To run against the fake as a
+// separate process instead, see "wxmp oauth-server" (cmd/wxmp). Logs are JSON lines (log/slog) on stdout;
 // they never contain the secret, a code or a token. SIGINT or SIGTERM
 // stops the server gracefully, letting requests in flight finish.
 package main
@@ -69,6 +87,7 @@ import (
 	"time"
 
 	"github.com/wxmp/wxmp/oauth"
+	"github.com/wxmp/wxmp/wxmptest"
 )
 
 // stateCookie holds the state of a login in progress. It lives ten
@@ -81,6 +100,8 @@ const (
 	wechatTimeout  = 10 * time.Second
 	shutdownPeriod = 10 * time.Second
 	maxVerifySize  = 1 << 10
+	// fakePrefix is where fake mode serves the stand-in for WeChat's hosts.
+	fakePrefix = "/fake-wechat"
 )
 
 func main() {
@@ -103,6 +124,12 @@ type config struct {
 	// means none is served.
 	VerifyName    string
 	VerifyContent []byte
+	// Fake is true in fake mode: no WeChat variable is set. PublicURL may
+	// then be empty until run knows the port.
+	Fake bool
+	// FakeWeChat, in fake mode, is the stand-in served under fakePrefix;
+	// Endpoint points at it.
+	FakeWeChat *wxmptest.OAuthServer
 }
 
 // oauthConfig is the client configuration the server uses.
@@ -129,19 +156,27 @@ func loadConfig(getenv func(string) string) (config, error) {
 			APIURL:  getenv("WECHAT_API_BASE"),
 		},
 	}
+	// Fake mode only when no WeChat variable at all is set, so that a
+	// deployment that lost one of them fails instead of faking sign-in.
+	c.Fake = c.AppID == "" && c.Secret == "" && c.Endpoint == oauth.Endpoint{}
 	var missing []string
 	for _, v := range []struct{ name, value string }{
 		{"WECHAT_APPID", c.AppID}, {"WECHAT_SECRET", c.Secret}, {"PUBLIC_URL", c.PublicURL},
 	} {
-		if v.value == "" {
+		if v.value == "" && !c.Fake {
 			missing = append(missing, v.name)
 		}
 	}
 	if len(missing) > 0 {
-		return config{}, fmt.Errorf("missing environment variable(s): %s", strings.Join(missing, ", "))
+		return config{}, fmt.Errorf("missing environment variable(s): %s "+
+			"(or set none of WECHAT_APPID, WECHAT_SECRET, WECHAT_OPEN_BASE, WECHAT_API_BASE to run against a fake WeChat)",
+			strings.Join(missing, ", "))
 	}
 	if c.Addr == "" {
 		c.Addr = ":8080"
+	}
+	if c.Fake {
+		c.AppID, c.Secret = wxmptest.DefaultOAuthAppID, wxmptest.DefaultOAuthAppSecret
 	}
 	for _, v := range []struct{ name, value string }{
 		{"PUBLIC_URL", c.PublicURL}, {"WECHAT_OPEN_BASE", c.Endpoint.AuthURL}, {"WECHAT_API_BASE", c.Endpoint.APIURL},
@@ -151,9 +186,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 	}
 	// Building a URL once checks, at start rather than on the first
-	// visitor, that the oauth package accepts the configuration.
-	if _, err := c.oauthConfig().AuthCodeURL("startup"); err != nil {
-		return config{}, err
+	// visitor, that the oauth package accepts the configuration. (In fake
+	// mode without PUBLIC_URL, run checks it once it has the port.)
+	if c.PublicURL != "" {
+		if _, err := c.oauthConfig().AuthCodeURL("startup"); err != nil {
+			return config{}, err
+		}
 	}
 
 	file, name, content := getenv("MP_VERIFY_FILE"), getenv("MP_VERIFY_NAME"), getenv("MP_VERIFY_CONTENT")
@@ -227,6 +265,48 @@ func isVerifyName(name string) bool {
 	return true
 }
 
+// withFakeWeChat completes a fake-mode configuration once the server
+// listens on addr: PUBLIC_URL defaults to http://localhost:PORT, the
+// browser reaches the fake under PUBLIC_URL/fake-wechat, and the server's
+// own calls go to it over loopback (addr) so they do not depend on how
+// PUBLIC_URL is routed.
+func (c config) withFakeWeChat(addr net.Addr) (config, error) {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return config{}, fmt.Errorf("fake mode: listening address: %w", err)
+	}
+	if c.PublicURL == "" {
+		c.PublicURL = "http://" + net.JoinHostPort(localName(host), port)
+	}
+	u, err := url.Parse(c.PublicURL)
+	if err != nil {
+		return config{}, errors.New("PUBLIC_URL must be an absolute http(s) URL without query or fragment")
+	}
+	c.FakeWeChat = wxmptest.NewUnstartedOAuthServer(wxmptest.OAuthConfig{
+		AppID:     c.AppID,
+		AppSecret: c.Secret,
+		// Like the real 网页授权域名: the fake redirects only to PUBLIC_URL's host.
+		Domains: []string{u.Hostname()},
+	})
+	c.Endpoint = oauth.Endpoint{
+		AuthURL: c.PublicURL + fakePrefix,
+		APIURL:  "http://" + addr.String() + fakePrefix, // Go dials an unspecified address locally
+	}
+	if _, err := c.oauthConfig().AuthCodeURL("startup"); err != nil {
+		return config{}, err
+	}
+	return c, nil
+}
+
+// localName is the host name a browser on this machine uses for a
+// listening host: localhost for an unspecified address.
+func localName(host string) string {
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		return "localhost"
+	}
+	return host
+}
+
 // run serves until ctx is done, then shuts down gracefully. Logs go to
 // stdout as JSON lines; the first one, "listening", carries the address.
 func run(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
@@ -239,6 +319,14 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if cfg.Fake {
+		if cfg, err = cfg.withFakeWeChat(ln.Addr()); err != nil {
+			ln.Close()
+			return err
+		}
+		logger.Warn("fake mode: WECHAT_APPID is not set, so sign-in goes to a fake WeChat served by this process, not to WeChat",
+			"fake_wechat", cfg.Endpoint.AuthURL, "open", cfg.PublicURL)
+	}
 	srv := &http.Server{
 		Handler:           newServer(cfg, logger),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -248,7 +336,7 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	logger.Info("listening", "addr", ln.Addr().String(), "public_url", cfg.PublicURL,
-		"appid", cfg.AppID, "mp_verify", cfg.VerifyName)
+		"appid", cfg.AppID, "mp_verify", cfg.VerifyName, "fake_wechat", cfg.Fake)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -281,7 +369,8 @@ type server struct {
 }
 
 // newServer returns the example's handler: "/", "/login", "/callback" and,
-// when configured, "/MP_verify_….txt".
+// when configured, "/MP_verify_….txt" and the fake WeChat under
+// "/fake-wechat/".
 func newServer(cfg config, logger *slog.Logger) http.Handler {
 	s := &server{
 		cfg:    cfg,
@@ -299,6 +388,9 @@ func newServer(cfg config, logger *slog.Logger) http.Handler {
 	mux.HandleFunc("GET /callback", s.callback)
 	if cfg.VerifyName != "" {
 		mux.HandleFunc("GET /"+cfg.VerifyName, s.verify)
+	}
+	if cfg.FakeWeChat != nil {
+		mux.Handle(fakePrefix+"/", http.StripPrefix(fakePrefix, cfg.FakeWeChat.Handler()))
 	}
 	return s.withLogAndHeaders(mux)
 }
@@ -456,11 +548,13 @@ type pageData struct {
 	Snapshot bool
 	ErrCode  int
 	Hint     string
+	Fake     bool // fake mode: show the banner
 }
 
 // render executes a page into a buffer first, so a template failure is a
 // clean 500 rather than half a page.
 func (s *server) render(w http.ResponseWriter, status int, page string, data pageData) {
+	data.Fake = s.cfg.FakeWeChat != nil
 	var buf bytes.Buffer
 	if err := s.pages[page].Execute(&buf, data); err != nil {
 		s.log.Error("template failed", "page", page, "err", err)
@@ -526,9 +620,13 @@ body{font-family:-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin
 .card img{border-radius:.5rem}
 dt{color:#888;font-size:.85rem;margin-top:.5rem}dd{margin:0}
 .small{color:#888;font-size:.85rem}
+.fake{background:#fde2e1;border:1px solid #e0a3a0;padding:.6rem;border-radius:.4rem;font-size:.9rem}
 </style>
 </head>
 <body>
+{{if .Fake}}<p class="fake" id="fake-wechat"><strong>Fake WeChat 模拟微信.</strong> WECHAT_APPID is not set, so
+sign-in goes to a stand-in for WeChat built into this server, and the profile
+is made up. Set WECHAT_APPID, WECHAT_SECRET and PUBLIC_URL to use real WeChat.</p>{{end}}
 {{template "body" .}}
 </body>
 </html>

@@ -7,14 +7,13 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -24,6 +23,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/wxmp/wxmp/oauth"
+	"github.com/wxmp/wxmp/wxmptest"
 )
 
 const (
@@ -34,147 +34,23 @@ const (
 	nastyNickname = `<script>alert(1)</script>小明😀`
 )
 
-// fakeWeChat stands in for open.weixin.qq.com (authorize) and
-// api.weixin.qq.com (/sns/): text/plain JSON, errors as HTTP 200 + errcode,
-// single-use codes.
-type fakeWeChat struct {
-	open, api *httptest.Server
-
-	mu          sync.Mutex
-	redirectURI string // what authorize must be asked to redirect to
-	refuse      bool   // the user declines consent
-	snapshot    bool   // tokens are for snapshot-mode users
-	apiStatus   int    // non-zero: every /sns/ call answers this status
-	apiBody     string // non-empty: every /sns/ call answers this body
-	userinfoErr int    // non-zero: /sns/userinfo answers this errcode
-	codes       map[string]string
-	used        map[string]bool
-	tokens      map[string]string
-	n           int
-	tokenCalls  int
-	sensitive   []string // every code and token handed out
-}
-
-func newFakeWeChat(t *testing.T) *fakeWeChat {
+// newWeChat starts wxmptest's fake of WeChat's two OAuth hosts, playing a
+// user whose nickname a user would notice being mangled. Like WeChat, it
+// redirects only to domain, the account's 网页授权域名.
+func newWeChat(t *testing.T, domain string) *wxmptest.OAuthServer {
 	t.Helper()
-	f := &fakeWeChat{codes: map[string]string{}, used: map[string]bool{}, tokens: map[string]string{}}
-	f.open = httptest.NewServer(http.HandlerFunc(f.serveOpen))
-	t.Cleanup(f.open.Close)
-	f.api = httptest.NewServer(http.HandlerFunc(f.serveAPI))
-	t.Cleanup(f.api.Close)
-	return f
+	s := wxmptest.NewOAuthServer(wxmptest.OAuthConfig{
+		AppID: testAppID, AppSecret: testSecret, User: testUser(), Domains: []string{domain},
+	})
+	t.Cleanup(s.Close)
+	return s
 }
 
-func (f *fakeWeChat) set(fn func(f *fakeWeChat)) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	fn(f)
-}
-
-// issueCode mints a code for openID, as a consent would. f.mu is held.
-func (f *fakeWeChat) issueCode(openID string) string {
-	f.n++
-	code := "0a1CODE" + strconv.Itoa(f.n) + "xYz"
-	f.codes[code] = openID
-	f.sensitive = append(f.sensitive, code)
-	return code
-}
-
-func (f *fakeWeChat) Sensitive() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]string{testSecret}, f.sensitive...)
-}
-
-func (f *fakeWeChat) TokenCalls() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.tokenCalls
-}
-
-func (f *fakeWeChat) serveOpen(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	want := regexp.MustCompile(`^appid=` + testAppID + `&redirect_uri=([^&]+)&response_type=code&scope=snsapi_userinfo&state=([A-Za-z0-9]{1,128})$`)
-	m := want.FindStringSubmatch(r.URL.RawQuery)
-	if r.URL.Path != "/connect/oauth2/authorize" || m == nil {
-		http.Error(w, "10003 redirect_uri or parameters wrong", http.StatusBadRequest)
-		return
-	}
-	redirect, err := url.QueryUnescape(m[1])
-	if err != nil || redirect != f.redirectURI {
-		http.Error(w, "10003 redirect_uri domain mismatch", http.StatusBadRequest)
-		return
-	}
-	state := m[2]
-	if f.refuse {
-		http.Redirect(w, r, redirect+"?state="+state, http.StatusFound)
-		return
-	}
-	code := f.issueCode("oUser" + strconv.Itoa(f.n+1))
-	http.Redirect(w, r, redirect+"?code="+code+"&state="+state, http.StatusFound)
-}
-
-func (f *fakeWeChat) serveAPI(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.apiStatus != 0 {
-		http.Error(w, "upstream trouble", f.apiStatus)
-		return
-	}
-	w.Header().Set("Content-Type", "text/plain")
-	if f.apiBody != "" {
-		_, _ = io.WriteString(w, f.apiBody)
-		return
-	}
-	q := r.URL.Query()
-	errcode := func(code int, msg string) {
-		_ = json.NewEncoder(w).Encode(map[string]any{"errcode": code, "errmsg": msg})
-	}
-	switch r.URL.Path {
-	case "/sns/oauth2/access_token":
-		f.tokenCalls++
-		code := q.Get("code")
-		switch {
-		case q.Get("appid") != testAppID || q.Get("secret") != testSecret || q.Get("grant_type") != "authorization_code":
-			errcode(40001, "invalid credential")
-		case f.used[code]:
-			errcode(40163, "code been used, rid: 65a0-1b2c")
-		case f.codes[code] == "":
-			errcode(40029, "invalid code")
-		default:
-			openID := f.codes[code]
-			delete(f.codes, code)
-			f.used[code] = true
-			at, rt := "ACCESSTOKEN"+code, "REFRESHTOKEN"+code
-			f.tokens[at] = openID
-			f.sensitive = append(f.sensitive, at, rt)
-			body := map[string]any{"access_token": at, "expires_in": 7200, "refresh_token": rt,
-				"openid": openID, "scope": "snsapi_userinfo"}
-			if f.snapshot {
-				body["is_snapshotuser"] = 1
-			}
-			_ = json.NewEncoder(w).Encode(body)
-		}
-	case "/sns/userinfo":
-		openID, ok := f.tokens[q.Get("access_token")]
-		switch {
-		case f.userinfoErr != 0:
-			errcode(f.userinfoErr, "as configured")
-		case !ok:
-			errcode(40001, "invalid credential")
-		case openID != q.Get("openid"):
-			errcode(40003, "invalid openid")
-		default:
-			_ = json.NewEncoder(w).Encode(map[string]any{
-				"openid": openID, "nickname": nastyNickname, "sex": "2",
-				"province": "广东", "city": "深圳", "country": "中国",
-				"headimgurl": "https://thirdwx.qlogo.cn/mmopen/vi_32/abc/132",
-				"privilege":  []string{}, "unionid": "oUnion" + openID,
-			})
-		}
-	default:
-		http.NotFound(w, r)
+func testUser() wxmptest.OAuthUser {
+	return wxmptest.OAuthUser{
+		OpenID: "oUser1", UnionID: "oUnionoUser1", Nickname: nastyNickname, Sex: oauth.SexFemale,
+		Province: "广东", City: "深圳", Country: "中国",
+		HeadImgURL: "https://thirdwx.qlogo.cn/mmopen/vi_32/abc/132",
 	}
 }
 
@@ -199,7 +75,7 @@ func (s *syncBuffer) String() string {
 // harness is the example served over HTTP, wired to a fake WeChat, and a
 // browser with a cookie jar.
 type harness struct {
-	wechat  *fakeWeChat
+	wechat  *wxmptest.OAuthServer
 	app     *httptest.Server
 	logs    *syncBuffer
 	browser *http.Client // follows redirects, like a browser
@@ -208,15 +84,16 @@ type harness struct {
 
 func newHarness(t *testing.T, tweak func(*config)) *harness {
 	t.Helper()
-	h := &harness{wechat: newFakeWeChat(t), logs: &syncBuffer{}}
+	h := &harness{logs: &syncBuffer{}}
 	h.app = httptest.NewUnstartedServer(nil)
 	publicURL := "http://" + h.app.Listener.Addr().String()
+	h.wechat = newWeChat(t, "127.0.0.1")
 	cfg := config{
 		AppID:     testAppID,
 		Secret:    testSecret,
 		PublicURL: publicURL,
 		Addr:      ":0",
-		Endpoint:  oauth.Endpoint{AuthURL: h.wechat.open.URL, APIURL: h.wechat.api.URL},
+		Endpoint:  h.wechat.Endpoint(),
 	}
 	if tweak != nil {
 		tweak(&cfg)
@@ -224,7 +101,6 @@ func newHarness(t *testing.T, tweak func(*config)) *harness {
 	h.app.Config.Handler = newServer(cfg, slog.New(slog.NewJSONHandler(h.logs, nil)))
 	h.app.Start()
 	t.Cleanup(h.app.Close)
-	h.wechat.set(func(f *fakeWeChat) { f.redirectURI = publicURL + "/callback" })
 
 	jar, err := cookiejar.New(nil)
 	require.NoError(t, err)
@@ -238,7 +114,7 @@ func newHarness(t *testing.T, tweak func(*config)) *harness {
 func (h *harness) assertNothingSensitiveLogged(t *testing.T) {
 	t.Helper()
 	logs := h.logs.String()
-	for _, s := range h.wechat.Sensitive() {
+	for _, s := range h.wechat.Secrets() {
 		assert.NotContains(t, logs, s, "a secret, code or token was logged")
 	}
 }
@@ -263,7 +139,7 @@ func get(t *testing.T, c *http.Client, u string) page {
 // assertNoSecrets checks a page the visitor sees.
 func (h *harness) assertNoSecrets(t *testing.T, p page) {
 	t.Helper()
-	for _, s := range h.wechat.Sensitive() {
+	for _, s := range h.wechat.Secrets() {
 		assert.NotContains(t, p.body, s, "a secret, code or token reached the page")
 	}
 }
@@ -294,7 +170,7 @@ func TestProfileFlow(t *testing.T) {
 	assert.Equal(t, "/", state.Path)
 	assert.Equal(t, 600, state.MaxAge)
 	assert.Regexp(t, `^[A-Za-z0-9]{16,128}$`, state.Value)
-	wantLocation := h.wechat.open.URL + "/connect/oauth2/authorize?appid=" + testAppID +
+	wantLocation := h.wechat.URL + "/connect/oauth2/authorize?appid=" + testAppID +
 		"&redirect_uri=" + strings.ReplaceAll(url.QueryEscape(h.app.URL+"/callback"), "+", "%20") +
 		"&response_type=code&scope=snsapi_userinfo&state=" + state.Value + "#wechat_redirect"
 	assert.Equal(t, wantLocation, resp.Header.Get("Location"))
@@ -334,8 +210,8 @@ func TestCallbackRefusesForgedState(t *testing.T) {
 	resp, err := h.manual.Get(h.app.URL + "/login")
 	require.NoError(t, err)
 	resp.Body.Close()
-	var code string
-	h.wechat.set(func(f *fakeWeChat) { code = f.issueCode("oVictim") })
+	h.wechat.SetUser(wxmptest.OAuthUser{OpenID: "oVictim", Nickname: "victim"})
+	code := h.wechat.IssueCode(oauth.ScopeUserInfo)
 
 	for _, tt := range []struct {
 		name   string
@@ -353,26 +229,28 @@ func TestCallbackRefusesForgedState(t *testing.T) {
 			assert.NotContains(t, p.body, "oVictim")
 		})
 	}
-	assert.Zero(t, h.wechat.TokenCalls(), "a forged callback must not reach WeChat")
+	assert.Zero(t, h.wechat.Calls(wxmptest.OAuthAccessTokenPath), "a forged callback must not reach WeChat")
 }
 
 func TestRefusedConsent(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
-	h.wechat.set(func(f *fakeWeChat) { f.refuse = true })
+	h.wechat.SetConsent(wxmptest.ConsentRefuse)
 	p := get(t, h.browser, h.app.URL+"/login")
 	assert.Equal(t, http.StatusOK, p.status)
 	assert.Equal(t, "/callback", p.url.Path)
 	assert.Empty(t, p.url.Query().Get("code"))
 	assert.Contains(t, p.body, "chose not to share")
 	assert.Contains(t, p.body, `href="/login"`)
-	assert.Zero(t, h.wechat.TokenCalls())
+	assert.Zero(t, h.wechat.Calls(wxmptest.OAuthAccessTokenPath))
 }
 
 func TestSnapshotUserIsFlagged(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
-	h.wechat.set(func(f *fakeWeChat) { f.snapshot = true })
+	u := testUser()
+	u.Snapshot = true
+	h.wechat.SetUser(u)
 	p := get(t, h.browser, h.app.URL+"/login")
 	require.Equal(t, http.StatusOK, p.status)
 	assert.Contains(t, p.body, "snapshot mode")
@@ -383,28 +261,28 @@ func TestWeChatFailures(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name       string
-		setup      func(f *fakeWeChat)
+		fault      wxmptest.OAuthFault
 		wantStatus int
 		want       []string
 	}{
-		{"code rejected (40029)", func(f *fakeWeChat) { f.apiBody = `{"errcode":40029,"errmsg":"invalid code"}` },
+		{"code rejected (40029)", wxmptest.OAuthFault{ErrCode: 40029, ErrMsg: "invalid code"},
 			http.StatusBadRequest, []string{"40029", "invalid or has expired"}},
-		{"code expired (42003)", func(f *fakeWeChat) { f.apiBody = `{"errcode":42003,"errmsg":"code expired"}` },
+		{"code expired (42003)", wxmptest.OAuthFault{ErrCode: 42003, ErrMsg: "code expired"},
 			http.StatusBadRequest, []string{"42003", "expired"}},
-		{"profile not allowed (48001)", func(f *fakeWeChat) { f.userinfoErr = 48001 },
+		{"profile not allowed (48001)", wxmptest.OAuthFault{Path: wxmptest.OAuthUserInfoPath, ErrCode: 48001, ErrMsg: "api unauthorized"},
 			http.StatusBadRequest, []string{"48001", "may not read"}},
-		{"system busy (-1)", func(f *fakeWeChat) { f.apiBody = `{"errcode":-1,"errmsg":"system error"}` },
+		{"system busy (-1)", wxmptest.OAuthFault{ErrCode: -1, ErrMsg: "system error"},
 			http.StatusBadRequest, []string{"-1", "try again"}},
-		{"WeChat answers 500", func(f *fakeWeChat) { f.apiStatus = http.StatusInternalServerError },
+		{"WeChat answers 500", wxmptest.OAuthFault{Status: http.StatusInternalServerError, Body: "upstream trouble"},
 			http.StatusOK, []string{"not answering"}},
-		{"WeChat answers garbage", func(f *fakeWeChat) { f.apiBody = `<html>502 Bad Gateway</html>` },
+		{"WeChat answers garbage", wxmptest.OAuthFault{Body: `<html>502 Bad Gateway</html>`},
 			http.StatusOK, []string{"not answering"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t, nil)
-			h.wechat.set(tt.setup)
+			h.wechat.SetFaults(tt.fault)
 			p := get(t, h.browser, h.app.URL+"/login")
 			assert.Equal(t, tt.wantStatus, p.status)
 			assert.Equal(t, "/callback", p.url.Path)
@@ -509,6 +387,18 @@ func TestLoadConfig(t *testing.T) {
 	assert.Equal(t, "MP_verify_abc.txt", cfg.VerifyName)
 	assert.Equal(t, "abc", string(cfg.VerifyContent))
 
+	// Nothing set: fake mode, with the fake's credentials.
+	cfg, err = loadConfig(func(string) string { return "" })
+	require.NoError(t, err)
+	assert.True(t, cfg.Fake)
+	assert.Equal(t, wxmptest.DefaultOAuthAppID, cfg.AppID)
+	assert.Equal(t, wxmptest.DefaultOAuthAppSecret, cfg.Secret)
+	assert.Empty(t, cfg.PublicURL, "derived from the listening address in run")
+	assert.Equal(t, ":8080", cfg.Addr)
+	cfg, err = loadConfig(env(nil))
+	require.NoError(t, err)
+	assert.False(t, cfg.Fake)
+
 	for _, tt := range []struct {
 		name  string
 		extra map[string]string
@@ -543,16 +433,15 @@ func TestLoadConfig(t *testing.T) {
 // the fake WeChat and stops it by cancelling the context, as SIGTERM does.
 func TestRun(t *testing.T) {
 	t.Parallel()
-	wechat := newFakeWeChat(t)
+	wechat := newWeChat(t, "app.invalid")
 	env := map[string]string{
 		"WECHAT_APPID":     testAppID,
 		"WECHAT_SECRET":    testSecret,
 		"PUBLIC_URL":       "http://app.invalid",
 		"ADDR":             "127.0.0.1:0",
-		"WECHAT_OPEN_BASE": wechat.open.URL,
-		"WECHAT_API_BASE":  wechat.api.URL,
+		"WECHAT_OPEN_BASE": wechat.URL,
+		"WECHAT_API_BASE":  wechat.URL,
 	}
-	wechat.set(func(f *fakeWeChat) { f.redirectURI = "http://app.invalid/callback" })
 	stdout := &syncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -600,7 +489,7 @@ func TestRun(t *testing.T) {
 	out := stdout.String()
 	assert.Contains(t, out, `"msg":"stopped"`)
 	assert.Contains(t, out, `"path":"/callback"`)
-	for _, s := range wechat.Sensitive() {
+	for _, s := range wechat.Secrets() {
 		assert.NotContains(t, out, s, "a secret, code or token was logged")
 	}
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
@@ -608,11 +497,118 @@ func TestRun(t *testing.T) {
 	}
 }
 
-func TestRunFailsWithoutConfig(t *testing.T) {
+// TestRunFailsWithPartialConfig: fake mode needs every WeChat variable
+// unset, so a deployment that lost WECHAT_APPID fails instead of serving a
+// fake sign-in.
+func TestRunFailsWithPartialConfig(t *testing.T) {
 	t.Parallel()
-	err := run(context.Background(), func(string) string { return "" }, io.Discard)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "WECHAT_APPID")
+	for _, env := range []map[string]string{
+		{"WECHAT_SECRET": testSecret},
+		{"WECHAT_SECRET": testSecret, "PUBLIC_URL": "https://wx.example.com"},
+		{"WECHAT_API_BASE": "http://127.0.0.1:8081"},
+		{"WECHAT_OPEN_BASE": "http://127.0.0.1:8081", "ADDR": "127.0.0.1:0"},
+	} {
+		err := run(context.Background(), func(k string) string { return env[k] }, io.Discard)
+		require.Error(t, err, env)
+		assert.Contains(t, err.Error(), "WECHAT_APPID")
+		assert.NotContains(t, err.Error(), testSecret)
+	}
+}
+
+// TestRunFakeMode starts the program with no configuration at all, as
+// "go run ./examples/oauth" on a laptop does, and signs in through the
+// in-process fake WeChat like a browser would.
+func TestRunFakeMode(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"ADDR": "127.0.0.1:0"} // the only variable: a free port
+	stdout := &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, func(k string) string { return env[k] }, stdout) }()
+
+	addr := waitForListening(t, stdout)
+	base := "http://" + addr
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	browser := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+
+	home := get(t, browser, base+"/")
+	assert.Equal(t, http.StatusOK, home.status)
+	assert.Contains(t, home.body, `id="fake-wechat"`, "the banner says sign-in is fake")
+	assert.Contains(t, home.body, "WECHAT_APPID is not set")
+
+	// /login → /fake-wechat/connect/oauth2/authorize → /callback, all on
+	// this one address, then the server's own calls to the fake.
+	profile := get(t, browser, base+"/login")
+	require.Equal(t, http.StatusOK, profile.status, profile.body)
+	assert.Equal(t, "/callback", profile.url.Path)
+	assert.Equal(t, addr, profile.url.Host, "PUBLIC_URL defaults to the listening address")
+	assert.NotEmpty(t, profile.url.Query().Get("code"))
+	user := wxmptest.DefaultOAuthUser()
+	assert.Contains(t, profile.body, user.Nickname)
+	assert.Contains(t, profile.body, user.OpenID)
+	assert.Contains(t, profile.body, user.City)
+	assert.Contains(t, profile.body, `id="fake-wechat"`)
+
+	// The fake is a real one: a reload replays a used code.
+	reload := get(t, browser, profile.url.String())
+	assert.Equal(t, http.StatusBadRequest, reload.status)
+	assert.Contains(t, reload.body, "40163")
+
+	cancel()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(15 * time.Second):
+		t.Fatal("run did not return after cancel")
+	}
+	out := stdout.String()
+	assert.Contains(t, out, `"msg":"fake mode: WECHAT_APPID is not set`)
+	assert.Contains(t, out, `"fake_wechat":true`)
+	assert.Contains(t, out, `"path":"/fake-wechat/connect/oauth2/authorize"`)
+	assert.Contains(t, out, `"path":"/fake-wechat/sns/userinfo"`)
+	assert.Contains(t, out, `"msg":"stopped"`)
+	// The fake's codes and tokens start with FAKE…; none may be logged.
+	for _, s := range []string{"FAKECODE", "FAKEAT", "FAKERT", wxmptest.DefaultOAuthAppSecret, profile.url.Query().Get("code")} {
+		assert.NotContains(t, out, s)
+	}
+}
+
+func TestWithFakeWeChat(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name      string
+		publicURL string
+		addr      net.Addr
+		want      config
+	}{
+		{"unspecified address", "", &net.TCPAddr{IP: net.IPv6unspecified, Port: 8080}, config{
+			PublicURL: "http://localhost:8080",
+			Endpoint:  oauth.Endpoint{AuthURL: "http://localhost:8080/fake-wechat", APIURL: "http://[::]:8080/fake-wechat"},
+		}},
+		{"loopback", "", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 9000}, config{
+			PublicURL: "http://127.0.0.1:9000",
+			Endpoint:  oauth.Endpoint{AuthURL: "http://127.0.0.1:9000/fake-wechat", APIURL: "http://127.0.0.1:9000/fake-wechat"},
+		}},
+		{"PUBLIC_URL kept", "http://192.168.1.5:8080/app", &net.TCPAddr{IP: net.IPv4zero, Port: 8080}, config{
+			PublicURL: "http://192.168.1.5:8080/app",
+			Endpoint:  oauth.Endpoint{AuthURL: "http://192.168.1.5:8080/app/fake-wechat", APIURL: "http://0.0.0.0:8080/fake-wechat"},
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := loadConfig(func(k string) string { return map[string]string{"PUBLIC_URL": tt.publicURL}[k] })
+			require.NoError(t, err)
+			require.True(t, c.Fake)
+			c, err = c.withFakeWeChat(tt.addr)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want.PublicURL, c.PublicURL)
+			assert.Equal(t, tt.want.Endpoint, c.Endpoint)
+			require.NotNil(t, c.FakeWeChat)
+			assert.Equal(t, c.AppID, c.FakeWeChat.AppID())
+		})
+	}
 }
 
 // waitForListening reads the "listening" log line and returns its addr.
