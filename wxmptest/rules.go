@@ -535,7 +535,7 @@ func describeXMLError(b []byte, err error) string {
 	}
 	var syn *xml.SyntaxError
 	if errors.As(err, &syn) {
-		if syn.Msg == "unexpected EOF" {
+		if strings.HasPrefix(syn.Msg, "unexpected EOF") { // also "... in CDATA section", "... in comment"
 			return fmt.Sprintf("the XML is cut short (line %d)", syn.Line)
 		}
 		return fmt.Sprintf("syntax error on line %d", syn.Line)
