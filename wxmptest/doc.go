@@ -61,6 +61,8 @@
 //
 // The command github.com/wxmp/wxmp/cmd/wxmp does the same from a terminal.
 //
+// For web authorization, [OAuthServer] fakes WeChat's OAuth hosts.
+//
 // The official references are
 // https://developers.weixin.qq.com/doc/offiaccount/en/Basic_Information/Access_Overview.html
 // and
