@@ -163,7 +163,8 @@ type OAuthFault struct {
 //     a-z A-Z 0-9, optional) and that the parameters come in the documented
 //     order, which WeChat enforces. A bad request gets an HTML error page
 //     naming WeChat's code where it has one (10003 redirect_uri, 10005
-//     scope, 10010 no scope, 10011 no redirect_uri, 10012 no appid), with
+//     scope, 10010 no scope, 10011 no redirect_uri, 10012 no appid, 10013
+//     state= given empty; 40013 for another app's appid), with
 //     HTTP 400 where WeChat would answer 200, so that a test notices. The
 //     #wechat_redirect fragment never reaches a server and is not checked.
 //   - The user then consents or refuses as [OAuthServer.SetConsent] says;
@@ -181,11 +182,14 @@ type OAuthFault struct {
 //     for one older than OAuthRefreshTokenLifetime, 40003 for an openid
 //     that is not the token's and 48001 for /sns/userinfo with a
 //     snsapi_base token. Refreshing an unexpired access token extends it;
-//     refreshing an expired one issues a new one.
+//     refreshing an expired one issues a new one. (WeChat's global code list
+//     also has 42003, "code expired", for a stale code; the fake answers
+//     40029, the documented "invalid code" answer. Use [OAuthFault] to see
+//     how a client copes with 42003, -1 or a 5xx.)
 //
 // Expiry follows [OAuthConfig.Now] plus whatever [OAuthServer.Advance]
 // added. An OAuthServer is safe for concurrent use. It keeps every token it
-// issues (a few hundred bytes per login) until Close.
+// issues (a few hundred bytes per login) for as long as it lives.
 //
 // Pages implemented:
 // https://developers.weixin.qq.com/doc/offiaccount/en/OA_Web_Apps/Wechat_webpage_authorization.html,
