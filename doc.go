@@ -13,6 +13,10 @@
 //     safe mode (AES).
 //   - github.com/wxmp/wxmp/oauth signs visitors into web pages with WeChat web
 //     authorization (网页授权, OAuth 2.0) and fetches their profile.
+//   - github.com/wxmp/wxmp/wxmptest plays WeChat's side in tests: it pushes
+//     signed (and encrypted) messages to a handler, judges the replies by
+//     WeChat's rules, and fakes WeChat's OAuth hosts. The command
+//     github.com/wxmp/wxmp/cmd/wxmp does the same from a terminal.
 //
 // Every package works on bytes and strings first, so it fits any HTTP
 // framework; net/http helpers sit on top. None of them depends on anything
