@@ -72,11 +72,8 @@ var (
 //
 // See https://developers.weixin.qq.com/doc/offiaccount/en/Message_Management/Receiving_event_pushes.html
 func Parse(body []byte) (Event, error) {
-	var h struct {
-		Header
-		Event string `xml:"Event"`
-	}
-	if err := wire.Decode(body, &h); err != nil {
+	h, err := wire.ReadProbe(body)
+	if err != nil {
 		return nil, err
 	}
 	switch msgType := strings.TrimSpace(h.MsgType); {

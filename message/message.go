@@ -70,23 +70,23 @@ var (
 //
 // See https://developers.weixin.qq.com/doc/offiaccount/en/Message_Management/Receiving_standard_messages.html
 func Parse(body []byte) (Message, error) {
-	var h Header
-	if err := wire.Decode(body, &h); err != nil {
+	p, err := wire.ReadProbe(body)
+	if err != nil {
 		return nil, err
 	}
-	msgType := strings.TrimSpace(h.MsgType)
-	if msgType == "" {
+	msgType := strings.TrimSpace(p.MsgType)
+	switch {
+	case msgType == "":
 		return nil, ErrNoMsgType
+	case strings.EqualFold(msgType, TypeEvent):
+		return event.Parse(body)
 	}
 	m := newMessage(msgType)
 	if m == nil {
 		m = newMessage(strings.ToLower(msgType))
 	}
-	switch m.(type) {
-	case nil:
-		return &Unknown{Header: h, Raw: bytes.Clone(wire.Trim(body))}, nil
-	case *eventMarker:
-		return event.Parse(body)
+	if m == nil {
+		return &Unknown{Header: p.Header, Raw: bytes.Clone(wire.Trim(body))}, nil
 	}
 	if err := wire.Decode(body, m); err != nil {
 		return nil, err
@@ -94,11 +94,8 @@ func Parse(body []byte) (Message, error) {
 	return m, nil
 }
 
-// eventMarker stands for MsgType "event" in newMessage.
-type eventMarker struct{ Header }
-
-// newMessage returns a new zero value of the type for an exact MsgType, or
-// nil when the type is unknown.
+// newMessage returns a new zero value of the type for an exact MsgType of a
+// normal message, or nil when the type is unknown.
 func newMessage(msgType string) Message {
 	switch msgType {
 	case TypeText:
@@ -117,8 +114,6 @@ func newMessage(msgType string) Message {
 		return new(Link)
 	case TypeFile:
 		return new(File)
-	case TypeEvent:
-		return new(eventMarker)
 	}
 	return nil
 }

@@ -55,48 +55,49 @@ func Trim(body []byte) []byte {
 	return bytes.TrimSpace(bytes.TrimPrefix(bytes.TrimSpace(body), bom))
 }
 
-// Decode checks that body is an XML document whose root element is <xml>
-// and unmarshals it into v. Its errors wrap ErrEmptyBody, ErrNotXML,
-// ErrRootElement or ErrInvalidNumber. The input never appears in an error.
-func Decode(body []byte, v any) error {
+// Probe is the part of a push that decides its Go type: the header, the
+// Event name of an event push, and the root element's name.
+type Probe struct {
+	XMLName xml.Name `xml:"xml"`
+	Header
+	Event string `xml:"Event"`
+}
+
+// ReadProbe checks that body is one XML document with root <xml> and reads
+// its Probe, in a single pass over the body. Its errors wrap ErrEmptyBody,
+// ErrNotXML, ErrRootElement or ErrInvalidNumber; it does not check that
+// MsgType is set. The input never appears in an error.
+func ReadProbe(body []byte) (Probe, error) {
+	var p Probe
 	body = Trim(body)
 	if len(body) == 0 {
-		return ErrEmptyBody
+		return p, ErrEmptyBody
 	}
-	if err := checkRoot(body); err != nil {
-		return err
+	if body[0] != '<' {
+		return p, fmt.Errorf("%w: text before the root element", ErrNotXML)
 	}
-	if err := xml.Unmarshal(body, v); err != nil {
+	if err := xml.Unmarshal(body, &p); err != nil {
+		// The tag on XMLName makes encoding/xml refuse another root
+		// element before it reads anything inside it.
+		var wrongRoot xml.UnmarshalError
+		if errors.As(err, &wrongRoot) {
+			return p, ErrRootElement
+		}
+		return p, classify(err)
+	}
+	if p.XMLName.Space != "" {
+		return p, ErrRootElement
+	}
+	return p, nil
+}
+
+// Decode unmarshals a body that ReadProbe accepted into v. Its errors wrap
+// ErrNotXML or ErrInvalidNumber, and never carry the input.
+func Decode(body []byte, v any) error {
+	if err := xml.Unmarshal(Trim(body), v); err != nil {
 		return classify(err)
 	}
 	return nil
-}
-
-// checkRoot reads up to the first start element and requires it to be <xml>.
-func checkRoot(body []byte) error {
-	d := xml.NewDecoder(bytes.NewReader(body))
-	for {
-		tok, err := d.RawToken()
-		if err != nil {
-			if err == io.EOF {
-				return fmt.Errorf("%w: no root element", ErrNotXML)
-			}
-			return classify(err)
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if t.Name.Local != "xml" || t.Name.Space != "" {
-				return ErrRootElement
-			}
-			return nil
-		case xml.CharData:
-			if len(bytes.TrimSpace(t)) != 0 {
-				return fmt.Errorf("%w: text before the root element", ErrNotXML)
-			}
-		case xml.EndElement:
-			return fmt.Errorf("%w: end tag before the root element", ErrNotXML)
-		}
-	}
 }
 
 // classify maps encoding/xml's errors onto the sentinels. It keeps the
