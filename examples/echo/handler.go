@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -46,7 +47,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // the signature is valid.
 func (h *handler) verify(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	if status, reason := h.checkSignature(r); status != http.StatusOK {
+	if status, reason := h.checkSignature(q); status != http.StatusOK {
 		h.log.Warn("verification refused", "status", status, "reason", reason)
 		http.Error(w, reason, status)
 		return
@@ -109,12 +110,13 @@ func (h *handler) push(w http.ResponseWriter, r *http.Request) {
 // open authenticates a push and returns it with its plaintext, or the
 // status to refuse it with and a short reason.
 func (h *handler) open(w http.ResponseWriter, r *http.Request) (p *msgcrypt.Push, status int, reason string) {
+	q := r.URL.Query()
 	if h.crypter == nil {
 		// Plain mode only: check the signature before reading the body.
-		if status, reason := h.checkSignature(r); status != http.StatusOK {
+		if status, reason := h.checkSignature(q); status != http.StatusOK {
 			return nil, status, reason
 		}
-		if r.URL.Query().Get("encrypt_type") == "aes" {
+		if q.Get("encrypt_type") == "aes" {
 			return nil, http.StatusBadRequest, "encrypted push, but no EncodingAESKey is configured"
 		}
 	}
@@ -129,7 +131,7 @@ func (h *handler) open(w http.ResponseWriter, r *http.Request) (p *msgcrypt.Push
 	if h.crypter == nil {
 		return &msgcrypt.Push{Plaintext: body}, http.StatusOK, ""
 	}
-	p, err = h.crypter.Open(r.URL.Query(), body)
+	p, err = h.crypter.Open(q, body)
 	switch {
 	case err == nil:
 		return p, http.StatusOK, ""
@@ -149,9 +151,8 @@ func (h *handler) open(w http.ResponseWriter, r *http.Request) (p *msgcrypt.Push
 // checkSignature checks the query's signature, timestamp and nonce against
 // the token. It returns 200 when they match, else the status to answer with
 // and a short reason (which never includes the token or a signature).
-func (h *handler) checkSignature(r *http.Request) (status int, reason string) {
-	q := r.URL.Query()
-	err := signature.Verify(h.token, q.Get("timestamp"), q.Get("nonce"), q.Get("signature"))
+func (h *handler) checkSignature(q url.Values) (status int, reason string) {
+	err := signature.VerifyQuery(h.token, q)
 	switch {
 	case err == nil:
 		return http.StatusOK, ""
