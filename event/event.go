@@ -66,8 +66,8 @@ var (
 //
 // Errors wrap ErrEmptyBody, ErrNotXML, ErrRootElement, ErrNoMsgType,
 // ErrNotEvent, ErrNoEvent or ErrInvalidNumber; Parse never panics, and no
-// part of the body is put into an error beyond what encoding/xml reports
-// about its syntax. Parse does not keep body: Unknown values hold their own
+// part of the body is put into an error (a syntax error gives its line
+// number only). Parse does not keep body: Unknown values hold their own
 // copy. Most callers use message.Parse, which calls Parse for event pushes.
 //
 // See https://developers.weixin.qq.com/doc/offiaccount/en/Message_Management/Receiving_event_pushes.html

@@ -64,7 +64,8 @@ var (
 // entity-escaped text and CRLF line ends are all accepted. Errors wrap
 // ErrEmptyBody, ErrNotXML, ErrRootElement, ErrNoMsgType, ErrNoEvent or
 // ErrInvalidNumber; Parse never panics, and no part of the body is put into
-// an error beyond what encoding/xml reports about its syntax.
+// an error (a syntax error gives its line number only), so errors are safe
+// to log even when the body is a decrypted safe-mode push.
 //
 // Parse does not keep body; Unknown values hold their own copy.
 //
