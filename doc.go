@@ -25,14 +25,12 @@
 // A complete plain-mode handler, which echoes text messages back:
 //
 //	func handle(w http.ResponseWriter, r *http.Request) {
-//		q := r.URL.Query()
-//		err := signature.Verify(token, q.Get("timestamp"), q.Get("nonce"), q.Get("signature"))
-//		if err != nil {
+//		if err := signature.VerifyRequest(token, r); err != nil {
 //			http.Error(w, "bad signature", http.StatusForbidden)
 //			return
 //		}
 //		if r.Method == http.MethodGet { // server verification
-//			io.WriteString(w, q.Get("echostr"))
+//			io.WriteString(w, r.URL.Query().Get("echostr"))
 //			return
 //		}
 //		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
