@@ -594,3 +594,35 @@ func TestEndpointWithPathPrefix(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "o_h", tok.OpenID)
 }
+
+// TestEveryCallScrubsEchoedCredentials: a server (or proxy) that echoes the
+// query in errmsg must not get any call's credential into the error, since
+// all four calls share one request path.
+func TestEveryCallScrubsEchoedCredentials(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	tests := []struct {
+		name   string
+		secret string
+		call   func(oauth.Config) error
+	}{
+		{"Exchange", "CODE_SENSITIVE", func(c oauth.Config) error { _, err := c.Exchange(ctx, "CODE_SENSITIVE"); return err }},
+		{"Refresh", "RT_SENSITIVE", func(c oauth.Config) error { _, err := c.Refresh(ctx, "RT_SENSITIVE"); return err }},
+		{"Validate", "AT_SENSITIVE", func(c oauth.Config) error { return c.Validate(ctx, "AT_SENSITIVE", "o") }},
+		{"UserInfo", "AT_SENSITIVE", func(c oauth.Config) error { _, err := c.UserInfo(ctx, "AT_SENSITIVE", "o", ""); return err }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := stubServer(t, func(w http.ResponseWriter, r *http.Request) {
+				writeErr(w, 40001, "invalid credential for "+r.URL.RawQuery)
+			})
+			err := tt.call(cfg)
+			var we *oauth.Error
+			require.ErrorAs(t, err, &we)
+			assert.Equal(t, 40001, we.Code)
+			assert.Contains(t, we.Msg, "REDACTED", "the stub echoed the credential and it was replaced")
+			assertNoSecret(t, err, tt.secret)
+		})
+	}
+}

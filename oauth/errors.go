@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
-	"strings"
 )
 
 // Errors returned by this package. Local failures wrap one of the first
@@ -99,61 +97,4 @@ type StatusError struct {
 
 func (e *StatusError) Error() string {
 	return fmt.Sprintf("oauth: unexpected HTTP status %d %s", e.StatusCode, http.StatusText(e.StatusCode))
-}
-
-// redacted replaces secret values in URLs and messages.
-const redacted = "REDACTED"
-
-// redactURL returns u with the values of the query parameters that hold
-// secrets (secret, code, access_token, refresh_token) replaced.
-func redactURL(u *url.URL) string {
-	c := *u
-	q := c.Query()
-	for _, k := range [...]string{"secret", "code", "access_token", "refresh_token"} {
-		if q.Has(k) {
-			q.Set(k, redacted)
-		}
-	}
-	c.RawQuery = q.Encode()
-	return c.String()
-}
-
-// scrubbed carries err with every occurrence of a secret removed from its
-// message. It unwraps to err so errors.Is and errors.As keep working.
-type scrubbed struct {
-	msg string
-	err error
-}
-
-func (s *scrubbed) Error() string { return s.msg }
-func (s *scrubbed) Unwrap() error { return s.err }
-
-// scrub is the last line of defence: whatever produced err, its message
-// must not contain any of the secrets (the AppSecret, a code, a token). A
-// transport error's URL has already been redacted (see get); this catches
-// anything else, such as a server that echoes the query back in errmsg.
-func scrub(err error, secrets ...string) error {
-	if err == nil {
-		return nil
-	}
-	var e *Error
-	hasE := errors.As(err, &e)
-	msg := err.Error()
-	changed := false
-	for _, s := range secrets {
-		if s == "" {
-			continue
-		}
-		if hasE && strings.Contains(e.Msg, s) {
-			e.Msg = strings.ReplaceAll(e.Msg, s, redacted)
-		}
-		if strings.Contains(msg, s) {
-			msg = strings.ReplaceAll(msg, s, redacted)
-			changed = true
-		}
-	}
-	if changed {
-		return &scrubbed{msg: msg, err: err}
-	}
-	return err
 }

@@ -119,17 +119,11 @@ func (c Config) Exchange(ctx context.Context, code string) (*Token, error) {
 	if code == "" {
 		return nil, fmt.Errorf("%w: empty code", ErrInvalidArgument)
 	}
-	sent := time.Now()
-	body, err := c.get(ctx, "/sns/oauth2/access_token",
+	return c.token(ctx, "/sns/oauth2/access_token",
 		param{"appid", c.AppID},
 		param{"secret", c.AppSecret},
 		param{"code", code},
 		param{"grant_type", "authorization_code"})
-	if err != nil {
-		return nil, scrub(err, c.AppSecret, code)
-	}
-	t, err := decodeToken(body, sent)
-	return t, scrub(err, c.AppSecret, code)
 }
 
 // Refresh gets a fresh access token with a refresh token (valid 30 days):
@@ -150,16 +144,22 @@ func (c Config) Refresh(ctx context.Context, refreshToken string) (*Token, error
 	if refreshToken == "" {
 		return nil, fmt.Errorf("%w: empty refresh token", ErrInvalidArgument)
 	}
-	sent := time.Now()
-	body, err := c.get(ctx, "/sns/oauth2/refresh_token",
+	return c.token(ctx, "/sns/oauth2/refresh_token",
 		param{"appid", c.AppID},
 		param{"grant_type", "refresh_token"},
 		param{"refresh_token", refreshToken})
-	if err != nil {
-		return nil, scrub(err, c.AppSecret, refreshToken)
-	}
-	t, err := decodeToken(body, sent)
-	return t, scrub(err, c.AppSecret, refreshToken)
+}
+
+// token makes the call of Exchange or Refresh and decodes its answer, with
+// Expiry counted from the moment before the request was sent.
+func (c Config) token(ctx context.Context, path string, params ...param) (*Token, error) {
+	sent := time.Now()
+	var t *Token
+	err := c.call(ctx, path, func(body []byte) (err error) {
+		t, err = decodeToken(body, sent)
+		return err
+	}, params...)
+	return t, err
 }
 
 // Validate asks WeChat whether accessToken is still valid for openID:
@@ -176,13 +176,9 @@ func (c Config) Validate(ctx context.Context, accessToken, openID string) error 
 	if accessToken == "" || openID == "" {
 		return fmt.Errorf("%w: empty access token or openid", ErrInvalidArgument)
 	}
-	body, err := c.get(ctx, "/sns/auth",
+	return c.call(ctx, "/sns/auth", decodeStatus,
 		param{"access_token", accessToken},
 		param{"openid", openID})
-	if err != nil {
-		return scrub(err, c.AppSecret, accessToken)
-	}
-	return scrub(decodeStatus(body), c.AppSecret, accessToken)
 }
 
 // decodeStatus checks an answer that carries nothing but errcode/errmsg:

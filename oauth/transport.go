@@ -15,10 +15,44 @@ import (
 // param is one query parameter; a slice of them keeps WeChat's order.
 type param struct{ key, value string }
 
+// isCredential reports whether the query parameter key carries a
+// credential: the AppSecret, a code or a token. Its value never appears in
+// an error this package returns.
+func isCredential(key string) bool {
+	switch key {
+	case "secret", "code", "access_token", "refresh_token":
+		return true
+	}
+	return false
+}
+
+// call is the one path every /sns/ call takes: it sends GET
+// Endpoint.APIURL+path?params and hands the body of a 2xx answer to decode.
+// It is also the one place that keeps credentials out of errors, so that
+// no caller has to: whatever fails, transport, status, size or decode
+// (a server may echo the query in errmsg), the error returned has every
+// credential value in params replaced by REDACTED.
+func (c Config) call(ctx context.Context, path string, decode func(body []byte) error, params ...param) error {
+	body, err := c.get(ctx, path, params)
+	if err == nil {
+		err = decode(body)
+	}
+	if err == nil {
+		return nil
+	}
+	var secrets []string
+	for _, p := range params {
+		if isCredential(p.key) {
+			secrets = append(secrets, p.value)
+		}
+	}
+	return scrub(err, secrets...)
+}
+
 // get sends GET Endpoint.APIURL+path?params and returns the body of a 2xx
 // answer, read up to MaxResponseSize. A transport error is an *url.Error
-// whose URL has the secret, code and token values replaced.
-func (c Config) get(ctx context.Context, path string, params ...param) ([]byte, error) {
+// whose URL has the credential values replaced.
+func (c Config) get(ctx context.Context, path string, params []param) ([]byte, error) {
 	base, err := c.apiBase()
 	if err != nil {
 		return nil, err
@@ -63,6 +97,63 @@ func (c Config) get(ctx context.Context, path string, params ...param) ([]byte, 
 		return nil, fmt.Errorf("%w: more than %d bytes", ErrResponseTooLarge, MaxResponseSize)
 	}
 	return body, nil
+}
+
+// redacted replaces credential values in URLs and messages.
+const redacted = "REDACTED"
+
+// redactURL returns u with the values of its credential parameters (see
+// isCredential) replaced. u itself is not changed.
+func redactURL(u *url.URL) string {
+	c := *u
+	q := c.Query()
+	for k := range q {
+		if isCredential(k) {
+			q.Set(k, redacted)
+		}
+	}
+	c.RawQuery = q.Encode()
+	return c.String()
+}
+
+// scrubbed carries err with every occurrence of a secret removed from its
+// message. It unwraps to err so errors.Is and errors.As keep working.
+type scrubbed struct {
+	msg string
+	err error
+}
+
+func (s *scrubbed) Error() string { return s.msg }
+func (s *scrubbed) Unwrap() error { return s.err }
+
+// scrub returns err with every occurrence of the secrets replaced in its
+// message and in the Msg of an *Error it wraps. A transport error's URL is
+// already redacted by get; this catches the rest, such as a server that
+// echoes the query back in errmsg. Only call uses it.
+func scrub(err error, secrets ...string) error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	hasE := errors.As(err, &e)
+	msg := err.Error()
+	changed := false
+	for _, s := range secrets {
+		if s == "" {
+			continue
+		}
+		if hasE && strings.Contains(e.Msg, s) {
+			e.Msg = strings.ReplaceAll(e.Msg, s, redacted)
+		}
+		if strings.Contains(msg, s) {
+			msg = strings.ReplaceAll(msg, s, redacted)
+			changed = true
+		}
+	}
+	if changed {
+		return &scrubbed{msg: msg, err: err}
+	}
+	return err
 }
 
 // envelope is the errcode/errmsg pair any /sns/ answer may carry. WeChat

@@ -122,13 +122,13 @@ func (c Config) UserInfo(ctx context.Context, accessToken, openID string, lang L
 	default:
 		return nil, fmt.Errorf("%w: lang must be zh_CN, zh_TW or en", ErrInvalidArgument)
 	}
-	body, err := c.get(ctx, "/sns/userinfo", params...)
-	if err != nil {
-		return nil, scrub(err, c.AppSecret, accessToken)
-	}
-	u, err := decodeUserInfo(body)
-	if err == nil && u.OpenID != openID {
-		u, err = nil, fmt.Errorf("%w: profile is for another openid", ErrInvalidResponse)
-	}
-	return u, scrub(err, c.AppSecret, accessToken)
+	var u *UserInfo
+	err := c.call(ctx, "/sns/userinfo", func(body []byte) (err error) {
+		u, err = decodeUserInfo(body)
+		if err == nil && u.OpenID != openID {
+			u, err = nil, fmt.Errorf("%w: profile is for another openid", ErrInvalidResponse)
+		}
+		return err
+	}, params...)
+	return u, err
 }
