@@ -5,10 +5,13 @@ import (
 	"strings"
 )
 
-// MaxStateLen is the longest state WeChat accepts, in bytes.
+// MaxStateLen is the longest state WeChat accepts in an authorize URL, in
+// bytes (128).
 const MaxStateLen = 128
 
-// AuthCodeOption adds an optional parameter to [Config.AuthCodeURL].
+// AuthCodeOption adds an optional parameter to [Config.AuthCodeURL]. The
+// parameters are those of the authorize URL at
+// https://developers.weixin.qq.com/doc/offiaccount/en/OA_Web_Apps/Wechat_webpage_authorization.html
 type AuthCodeOption func(*authCodeParams)
 
 type authCodeParams struct {
@@ -71,7 +74,9 @@ func (c Config) AuthCodeURL(state string, opts ...AuthCodeOption) (string, error
 	return c.authorizeURL("/connect/oauth2/authorize", c.Scope, state, extra)
 }
 
-// LoginOption adds an optional parameter to [Config.QRConnectURL].
+// LoginOption adds an optional parameter to [Config.QRConnectURL]. The
+// parameters are those of the qrconnect URL at
+// https://developers.weixin.qq.com/doc/oplatform/en/Website_App/WeChat_Login/Wechat_Login.html
 type LoginOption func(*loginParams)
 
 type loginParams struct {

@@ -26,7 +26,8 @@ const DefaultTimeout = 10 * time.Second
 // [ErrResponseTooLarge].
 const MaxResponseSize = 64 << 10
 
-// Scope is a value of the authorize URL's scope parameter.
+// Scope is a value of the authorize URL's scope parameter, described at
+// https://developers.weixin.qq.com/doc/offiaccount/en/OA_Web_Apps/Wechat_webpage_authorization.html
 type Scope string
 
 // Scopes WeChat knows.

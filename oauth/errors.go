@@ -55,7 +55,7 @@ const (
 	CodeInvalidCode         = 40029 // code unknown or stale
 	CodeInvalidRefreshToken = 40030 // refresh_token unknown
 	CodeCodeUsed            = 40163 // code already exchanged
-	CodeAccessTokenExpired  = 42001
+	CodeAccessTokenExpired  = 42001 // after expires_in (7200 s): refresh
 	CodeRefreshTokenExpired = 42002 // after 30 days: authorize again
 	CodeCodeExpired         = 42003 // unused for 5 minutes
 	CodeUnauthorized        = 48001 // scope does not allow this API
@@ -64,7 +64,11 @@ const (
 // Error is an error WeChat reported in the body of an HTTP 200 response:
 // {"errcode":40029,"errmsg":"invalid code"}. Match it with errors.As, or ask
 // about a code with errors.Is and [ErrInvalidCode], [ErrCodeUsed],
-// [ErrExpired] or [ErrInvalidOpenID].
+// [ErrExpired] or [ErrInvalidOpenID]. Msg never holds the AppSecret, a
+// code or a token this package sent: they are replaced by REDACTED.
+//
+// The errcodes are listed at
+// https://developers.weixin.qq.com/doc/offiaccount/en/Getting_Started/Global_Return_Code.html
 type Error struct {
 	Code int    // errcode, e.g. 40029
 	Msg  string // errmsg, e.g. "invalid code" (may carry a request id)

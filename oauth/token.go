@@ -6,9 +6,10 @@ import (
 	"time"
 )
 
-// ExpiryMargin is how long before Expiry [Token.Valid] starts reporting a
-// token as expired, so that a token is not used in the last moment of its
-// life and rejected in flight with errcode 42001.
+// ExpiryMargin is a time.Duration, one minute: [Token.Valid] reports a
+// token as expired from that long before its Expiry (an absolute
+// time.Time), so that a token is not used in the last moment of its life
+// and rejected in flight with errcode 42001.
 const ExpiryMargin = time.Minute
 
 // maxExpiresIn bounds expires_in (in seconds) so that converting it to a
@@ -22,6 +23,9 @@ const maxExpiresIn = 1 << 32
 // Token is not the wire shape: Expiry is computed from expires_in and
 // IsSnapshotUser from is_snapshotuser. Keep AccessToken and RefreshToken on
 // the server; never send them to the browser or log them.
+//
+// The fields are described at
+// https://developers.weixin.qq.com/doc/service/en/api/webdev/access/api_snsaccesstoken.html
 type Token struct {
 	// AccessToken is the web access token (access_token).
 	AccessToken string
@@ -48,8 +52,10 @@ type Token struct {
 	IsSnapshotUser bool
 }
 
-// Valid reports whether t is non-nil, has an AccessToken and will not
-// expire within ExpiryMargin of now.
+// Valid reports whether t is non-nil, has an AccessToken and has an Expiry
+// more than [ExpiryMargin] (one minute) after now, by the local clock. A
+// zero Expiry (WeChat sent no usable expires_in) is not valid. Valid makes
+// no request; [Config.Validate] asks WeChat.
 func (t *Token) Valid() bool {
 	return t != nil && t.AccessToken != "" && !t.Expiry.IsZero() &&
 		time.Now().Add(ExpiryMargin).Before(t.Expiry)
@@ -167,9 +173,12 @@ func (c Config) token(ctx context.Context, path string, params ...param) (*Token
 //	GET {APIURL}/sns/auth?access_token=ACCESS_TOKEN&openid=OPENID
 //
 // It returns nil when WeChat answers errcode 0. Otherwise the error is an
-// *[Error], such as 40003 ([ErrInvalidOpenID]), 40001 or 42001
-// ([ErrExpired]); an answer without errcode wraps [ErrInvalidResponse]. Empty
-// arguments wrap [ErrInvalidArgument]. AppID and AppSecret are not needed.
+// *[Error], such as 40003 (the OpenID is not the token's; matches
+// [ErrInvalidOpenID]), 42001 (the token expired; matches [ErrExpired]) or
+// 40001 (the token is unknown; matches no sentinel). An answer without
+// errcode wraps [ErrInvalidResponse]. Empty arguments wrap
+// [ErrInvalidArgument]. AppID and AppSecret are not needed. Other errors
+// are as for [Config.Exchange].
 //
 // See https://developers.weixin.qq.com/doc/service/en/api/webdev/access/api_snsauth.html
 func (c Config) Validate(ctx context.Context, accessToken, openID string) error {

@@ -6,7 +6,9 @@ import (
 	"strconv"
 )
 
-// Lang is the language of the place names in a [UserInfo].
+// Lang is the language of the place names in a [UserInfo], the lang
+// parameter of sns/userinfo
+// (https://developers.weixin.qq.com/doc/service/en/api/webdev/access/api_snsuserinfo.html).
 type Lang string
 
 // Languages WeChat accepts for lang.
@@ -56,7 +58,8 @@ func (s *Sex) UnmarshalJSON(b []byte) error {
 }
 
 // UserInfo is a user's public profile from sns/userinfo. The JSON tags are
-// WeChat's wire names.
+// WeChat's wire names, described at
+// https://developers.weixin.qq.com/doc/service/en/api/webdev/access/api_snsuserinfo.html
 type UserInfo struct {
 	// OpenID identifies the user within this AppID.
 	OpenID string `json:"openid"`
