@@ -442,14 +442,8 @@ func TestRun(t *testing.T) {
 		"WECHAT_OPEN_BASE": wechat.URL,
 		"WECHAT_API_BASE":  wechat.URL,
 	}
-	stdout := &syncBuffer{}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, func(k string) string { return env[k] }, stdout) }()
-
-	addr := waitForListening(t, stdout)
-	base := "http://" + addr
+	app := startRun(t, env)
+	base := "http://" + app.addr
 	jar, err := cookiejar.New(nil)
 	require.NoError(t, err)
 	browser := &http.Client{Jar: jar, Timeout: 10 * time.Second,
@@ -479,14 +473,7 @@ func TestRun(t *testing.T) {
 	assert.Equal(t, http.StatusOK, p.status, p.body)
 	assert.Contains(t, p.body, "&lt;script&gt;")
 
-	cancel()
-	select {
-	case err := <-done:
-		require.NoError(t, err)
-	case <-time.After(15 * time.Second):
-		t.Fatal("run did not return after cancel")
-	}
-	out := stdout.String()
+	out := app.stop(t)
 	assert.Contains(t, out, `"msg":"stopped"`)
 	assert.Contains(t, out, `"path":"/callback"`)
 	for _, s := range wechat.Secrets() {
@@ -520,15 +507,8 @@ func TestRunFailsWithPartialConfig(t *testing.T) {
 // in-process fake WeChat like a browser would.
 func TestRunFakeMode(t *testing.T) {
 	t.Parallel()
-	env := map[string]string{"ADDR": "127.0.0.1:0"} // the only variable: a free port
-	stdout := &syncBuffer{}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, func(k string) string { return env[k] }, stdout) }()
-
-	addr := waitForListening(t, stdout)
-	base := "http://" + addr
+	app := startRun(t, map[string]string{"ADDR": "127.0.0.1:0"}) // the only variable: a free port
+	base := "http://" + app.addr
 	jar, err := cookiejar.New(nil)
 	require.NoError(t, err)
 	browser := &http.Client{Jar: jar, Timeout: 10 * time.Second}
@@ -543,7 +523,7 @@ func TestRunFakeMode(t *testing.T) {
 	profile := get(t, browser, base+"/login")
 	require.Equal(t, http.StatusOK, profile.status, profile.body)
 	assert.Equal(t, "/callback", profile.url.Path)
-	assert.Equal(t, addr, profile.url.Host, "PUBLIC_URL defaults to the listening address")
+	assert.Equal(t, app.addr, profile.url.Host, "PUBLIC_URL defaults to the listening address")
 	assert.NotEmpty(t, profile.url.Query().Get("code"))
 	user := wxmptest.DefaultOAuthUser()
 	assert.Contains(t, profile.body, user.Nickname)
@@ -556,14 +536,7 @@ func TestRunFakeMode(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, reload.status)
 	assert.Contains(t, reload.body, "40163")
 
-	cancel()
-	select {
-	case err := <-done:
-		require.NoError(t, err)
-	case <-time.After(15 * time.Second):
-		t.Fatal("run did not return after cancel")
-	}
-	out := stdout.String()
+	out := app.stop(t)
 	assert.Contains(t, out, `"msg":"fake mode: WECHAT_APPID is not set`)
 	assert.Contains(t, out, `"fake_wechat":true`)
 	assert.Contains(t, out, `"path":"/fake-wechat/connect/oauth2/authorize"`)
@@ -609,6 +582,40 @@ func TestWithFakeWeChat(t *testing.T) {
 			assert.Equal(t, c.AppID, c.FakeWeChat.AppID())
 		})
 	}
+}
+
+// running is the program started by startRun.
+type running struct {
+	addr   string // from the "listening" log line
+	stdout *syncBuffer
+	cancel context.CancelFunc
+	done   chan error // run's result
+}
+
+// startRun starts the real program loop, run, with env as its environment
+// and waits until it listens.
+func startRun(t *testing.T, env map[string]string) *running {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	r := &running{stdout: &syncBuffer{}, cancel: cancel, done: make(chan error, 1)}
+	go func() { r.done <- run(ctx, func(k string) string { return env[k] }, r.stdout) }()
+	r.addr = waitForListening(t, r.stdout)
+	return r
+}
+
+// stop cancels run's context, as SIGTERM does, requires run to return nil
+// within 15 s and returns everything it logged.
+func (r *running) stop(t *testing.T) string {
+	t.Helper()
+	r.cancel()
+	select {
+	case err := <-r.done:
+		require.NoError(t, err)
+	case <-time.After(15 * time.Second):
+		t.Fatal("run did not return after cancel")
+	}
+	return r.stdout.String()
 }
 
 // waitForListening reads the "listening" log line and returns its addr.
