@@ -61,9 +61,11 @@
 // made-up user. Fake mode says so in a log line and in a banner on every
 // page; set any of those four variables and it is off (a missing
 // WECHAT_APPID is then an error, as usual). To run against the fake as a
-// separate process instead, see "wxmp oauth-server" (cmd/wxmp). Logs are JSON lines (log/slog) on stdout;
-// they never contain the secret, a code or a token. SIGINT or SIGTERM
-// stops the server gracefully, letting requests in flight finish.
+// separate process instead, see "wxmp oauth-server" (cmd/wxmp).
+//
+// Logs are JSON lines (log/slog) on stdout; they never contain the secret,
+// a code or a token. SIGINT or SIGTERM stops the server gracefully,
+// letting requests in flight finish.
 package main
 
 import (
@@ -90,13 +92,15 @@ import (
 	"github.com/wxmp/wxmp/wxmptest"
 )
 
-// stateCookie holds the state of a login in progress. It lives ten
-// minutes (a code expires after five) and is not cleared after the
-// callback, so that a reload of the callback reaches WeChat and gets the
-// "code already used" page rather than a confusing state error.
 const (
-	stateCookie    = "wxmp_oauth_state"
-	stateLifetime  = 10 * time.Minute
+	// stateCookie holds the state of a login in progress. It lives
+	// stateLifetime (a code expires after five minutes) and is not cleared
+	// after the callback, so that a reload of the callback reaches WeChat
+	// and gets the "code already used" page rather than a confusing state
+	// error.
+	stateCookie   = "wxmp_oauth_state"
+	stateLifetime = 10 * time.Minute
+	// wechatTimeout bounds the callback's two calls to WeChat together.
 	wechatTimeout  = 10 * time.Second
 	shutdownPeriod = 10 * time.Second
 	maxVerifySize  = 1 << 10
@@ -363,7 +367,7 @@ type server struct {
 	cfg      config
 	client   oauth.Config
 	log      *slog.Logger
-	basePath string // PUBLIC_URL's path, "" or "/prefix"
+	loginURL string // path of /login as the browser sees it: PUBLIC_URL's path + "/login"
 	secure   bool   // PUBLIC_URL is https: mark the cookie Secure
 	pages    map[string]*template.Template
 }
@@ -373,14 +377,15 @@ type server struct {
 // "/fake-wechat/".
 func newServer(cfg config, logger *slog.Logger) http.Handler {
 	s := &server{
-		cfg:    cfg,
-		client: cfg.oauthConfig(),
-		log:    logger,
-		secure: strings.HasPrefix(cfg.PublicURL, "https://"),
-		pages:  parsePages(),
+		cfg:      cfg,
+		client:   cfg.oauthConfig(),
+		log:      logger,
+		loginURL: "/login",
+		secure:   strings.HasPrefix(cfg.PublicURL, "https://"),
+		pages:    parsePages(),
 	}
 	if u, err := url.Parse(cfg.PublicURL); err == nil {
-		s.basePath = strings.TrimRight(u.Path, "/")
+		s.loginURL = strings.TrimRight(u.Path, "/") + "/login"
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.home)
@@ -427,7 +432,7 @@ func (r *statusRecorder) WriteHeader(code int) {
 }
 
 func (s *server) home(w http.ResponseWriter, r *http.Request) {
-	s.render(w, http.StatusOK, "home", pageData{LoginURL: s.basePath + "/login"})
+	s.render(w, http.StatusOK, "home", pageData{LoginURL: s.loginURL})
 }
 
 func (s *server) login(w http.ResponseWriter, r *http.Request) {
@@ -453,7 +458,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 
 func (s *server) callback(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	data := pageData{LoginURL: s.basePath + "/login"}
+	data := pageData{LoginURL: s.loginURL}
 
 	cookie, err := r.Cookie(stateCookie)
 	state := q.Get("state")
@@ -499,7 +504,7 @@ func (s *server) wechatFailed(w http.ResponseWriter, step string, err error, dat
 	if errors.As(err, &we) {
 		s.log.Warn("wechat refused", "step", step, "errcode", we.Code, "errmsg", we.Msg)
 		data.ErrCode = we.Code
-		data.Hint = hintFor(err)
+		data.Hint = hintFor(we)
 		s.render(w, http.StatusBadRequest, "wechaterror", data)
 		return
 	}
@@ -508,17 +513,15 @@ func (s *server) wechatFailed(w http.ResponseWriter, step string, err error, dat
 }
 
 // hintFor explains the common errcodes in words.
-func hintFor(err error) string {
+func hintFor(we *oauth.Error) string {
 	switch {
-	case errors.Is(err, oauth.ErrCodeUsed):
+	case errors.Is(we, oauth.ErrCodeUsed):
 		return "This sign-in link has already been used (did the page reload?). Please sign in again."
-	case errors.Is(err, oauth.ErrInvalidCode), errors.Is(err, oauth.ErrExpired):
+	case errors.Is(we, oauth.ErrInvalidCode), errors.Is(we, oauth.ErrExpired):
 		return "This sign-in link is invalid or has expired. Please sign in again."
-	case errors.Is(err, oauth.ErrInvalidOpenID):
+	case errors.Is(we, oauth.ErrInvalidOpenID):
 		return "WeChat did not recognise this account for this page. Please sign in again."
-	}
-	var we *oauth.Error
-	if errors.As(err, &we) && we.Code == oauth.CodeUnauthorized {
+	case we.Code == oauth.CodeUnauthorized:
 		return "This page may not read WeChat profiles. Please tell the site's operator."
 	}
 	return "WeChat could not complete the sign-in. Please try again in a moment."
