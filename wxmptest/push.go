@@ -182,7 +182,8 @@ func (p *Pusher) PushXML(ctx context.Context, push []byte) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	query, body, err := p.seal(push, ts, nonce)
+	head := readPushHead(push) // once: seal addresses the push, check the reply
+	query, body, err := p.seal(push, head, ts, nonce)
 	if err != nil {
 		return nil, err
 	}
@@ -200,15 +201,15 @@ func (p *Pusher) PushXML(ctx context.Context, push []byte) (*Result, error) {
 		if ans.status != http.StatusOK {
 			return res, violate(ErrStatus, "HTTP %d %s", ans.status, http.StatusText(ans.status))
 		}
-		res.Reply, err = p.Check(push, ans.body)
+		res.Reply, err = p.check(head, ans.body)
 		return res, err
 	}
 	return res, violate(ErrTimeout, "%d deliver%s, none answered within %v", res.Attempts, plural(res.Attempts, "y", "ies"), p.timeout)
 }
 
-// seal returns the query and body of a push in the Pusher's mode.
-func (p *Pusher) seal(push []byte, ts, nonce string) (url.Values, []byte, error) {
-	head := readPushHead(push)
+// seal returns the query and body of push, whose header is head, in the
+// Pusher's mode.
+func (p *Pusher) seal(push []byte, head pushHead, ts, nonce string) (url.Values, []byte, error) {
 	openID := head.FromUserName
 	if openID == "" {
 		openID = p.openID

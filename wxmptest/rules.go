@@ -280,10 +280,15 @@ func maxArticlesFor(msgType string) int {
 // ErrNotEncrypted or ErrBadEnvelope. The reply is nil only when body is
 // not XML at all.
 //
-// Push and Verify call Check; call it directly to judge a reply obtained
-// some other way, for example from a framework's own test recorder.
+// Push and PushXML judge their answers this way (Verify has its own
+// rule); call Check to judge a reply obtained some other way, for example
+// from a framework's own test recorder.
 func (p *Pusher) Check(push, body []byte) (*Reply, error) {
-	head := readPushHead(push)
+	return p.check(readPushHead(push), body)
+}
+
+// check is Check for a push whose header has been read.
+func (p *Pusher) check(head pushHead, body []byte) (*Reply, error) {
 	trimmed := trimBody(body)
 	switch {
 	case len(trimmed) == 0:
