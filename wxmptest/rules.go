@@ -478,11 +478,11 @@ func fill(r *Reply, x *replyXML) {
 
 // decodeDocument checks that b is exactly one well-formed XML document with
 // the root element <xml> (comments, processing instructions and white space
-// aside) and decodes it into x. encoding/xml alone would accept text after
-// the root element and stop reading at its end.
+// aside) and decodes it into x, in one pass. encoding/xml alone would accept
+// text after the root element and stop reading at its end.
 func decodeDocument(b []byte, x *replyXML) error {
 	d := xml.NewDecoder(bytes.NewReader(b))
-	depth, roots := 0, 0
+	decoded := false
 	for {
 		tok, err := d.Token()
 		if err == io.EOF {
@@ -493,29 +493,24 @@ func decodeDocument(b []byte, x *replyXML) error {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			if depth == 0 {
-				roots++
-				if roots > 1 {
-					return violate(ErrNotXML, "more than one root element")
-				}
-				if t.Name.Local != "xml" || t.Name.Space != "" {
-					return violate(ErrNotXML, "the root element is not <xml>")
-				}
+			if decoded {
+				return violate(ErrNotXML, "more than one root element")
 			}
-			depth++
-		case xml.EndElement:
-			depth--
+			if t.Name.Local != "xml" || t.Name.Space != "" {
+				return violate(ErrNotXML, "the root element is not <xml>")
+			}
+			if err := d.DecodeElement(x, &t); err != nil {
+				return violate(ErrNotXML, "%s", describeXMLError(b, err))
+			}
+			decoded = true
 		case xml.CharData:
-			if depth == 0 && len(bytes.TrimSpace(t)) > 0 {
+			if len(bytes.TrimSpace(t)) > 0 {
 				return violate(ErrNotXML, "%s", describeStray(b))
 			}
 		}
 	}
-	if roots == 0 {
+	if !decoded {
 		return violate(ErrNotXML, "%s", describeStray(b))
-	}
-	if err := xml.Unmarshal(b, x); err != nil {
-		return violate(ErrNotXML, "%s", describeXMLError(b, err))
 	}
 	return nil
 }
