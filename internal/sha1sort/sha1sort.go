@@ -9,7 +9,6 @@ import (
 	"crypto/sha1"
 	"crypto/subtle"
 	"encoding/hex"
-	"io"
 	"slices"
 )
 
@@ -43,16 +42,20 @@ func Match(given string, parts ...string) bool {
 	return subtle.ConstantTimeCompare(want[:], lower[:]) == 1
 }
 
+// digest hashes the sorted parts. It joins them in one buffer, on the stack
+// for the short strings of a query signature, and hashes that with sha1.Sum:
+// writing each string to a hash.Hash would copy it to a new []byte first.
 func digest(parts []string) [hexLen]byte {
 	var buf [4]string // WeChat signs three or four strings
 	sorted := append(buf[:0], parts...)
 	slices.Sort(sorted)
-	h := sha1.New()
+	var joined [128]byte
+	msg := joined[:0]
 	for _, p := range sorted {
-		_, _ = io.WriteString(h, p) // a hash.Hash never returns an error
+		msg = append(msg, p...)
 	}
-	var sum [sha1.Size]byte
+	sum := sha1.Sum(msg)
 	var out [hexLen]byte
-	hex.Encode(out[:], h.Sum(sum[:0]))
+	hex.Encode(out[:], sum[:])
 	return out
 }

@@ -3,6 +3,7 @@ package sha1sort_test
 import (
 	"crypto/sha1"
 	"encoding/hex"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -28,6 +29,9 @@ func TestSum(t *testing.T) {
 		{"empty parts still count", []string{"", "x"}, direct("x")},
 		{"nothing", nil, direct("")},
 		{"more than four parts", []string{"e", "d", "c", "b", "a"}, direct("abcde")},
+		// A ciphertext is longer than the stack buffer the parts are joined in.
+		{"longer than the join buffer", []string{strings.Repeat("b", 100), strings.Repeat("a", 100)},
+			direct(strings.Repeat("a", 100) + strings.Repeat("b", 100))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -61,5 +65,16 @@ func TestMatch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, sha1sort.Match(tt.given, "AAAAA", "1714036504", "1514711492"), "given %q", tt.given)
+	}
+}
+
+// BenchmarkMatch checks a query signature, as signature.Verify does on
+// every request.
+func BenchmarkMatch(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if !sha1sort.Match("f464b24fc39322e44b38aa78f5edd27bd1441696", "AAAAA", "1714036504", "1514711492") {
+			b.Fatal("no match")
+		}
 	}
 }
