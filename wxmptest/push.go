@@ -177,13 +177,8 @@ func (p *Pusher) Push(ctx context.Context, m message.Message) (*Result, error) {
 //
 // See https://developers.weixin.qq.com/doc/offiaccount/en/Message_Management/Passive_user_reply_message.html
 func (p *Pusher) PushXML(ctx context.Context, push []byte) (*Result, error) {
-	ts := strconv.FormatInt(p.now().Unix(), 10)
-	nonce, err := p.decimal(4)
-	if err != nil {
-		return nil, err
-	}
 	head := readPushHead(push) // once: seal addresses the push, check the reply
-	query, body, err := p.seal(push, head, ts, nonce)
+	query, body, err := p.seal(push, head)
 	if err != nil {
 		return nil, err
 	}
@@ -207,23 +202,38 @@ func (p *Pusher) PushXML(ctx context.Context, push []byte) (*Result, error) {
 	return res, violate(ErrTimeout, "%d deliver%s, none answered within %v", res.Attempts, plural(res.Attempts, "y", "ies"), p.timeout)
 }
 
+// signedQuery returns what WeChat puts in the query of every request: a
+// timestamp from the clock, a random nonce, and their signature with the
+// token.
+func (p *Pusher) signedQuery() (url.Values, error) {
+	ts := strconv.FormatInt(p.now().Unix(), 10)
+	nonce, err := p.decimal(4)
+	if err != nil {
+		return nil, err
+	}
+	return url.Values{
+		signature.ParamSignature: {signature.Compute(p.token, ts, nonce)},
+		signature.ParamTimestamp: {ts},
+		signature.ParamNonce:     {nonce},
+	}, nil
+}
+
 // seal returns the query and body of push, whose header is head, in the
 // Pusher's mode.
-func (p *Pusher) seal(push []byte, head pushHead, ts, nonce string) (url.Values, []byte, error) {
+func (p *Pusher) seal(push []byte, head pushHead) (url.Values, []byte, error) {
+	q, err := p.signedQuery()
+	if err != nil {
+		return nil, nil, err
+	}
 	openID := head.FromUserName
 	if openID == "" {
 		openID = p.openID
 	}
-	q := url.Values{
-		signature.ParamSignature: {signature.Compute(p.token, ts, nonce)},
-		signature.ParamTimestamp: {ts},
-		signature.ParamNonce:     {nonce},
-		"openid":                 {openID},
-	}
+	q.Set("openid", openID)
 	if p.crypter == nil {
 		return q, push, nil
 	}
-	env, err := p.crypter.EncryptEnvelope(msgcrypt.CurrentKey, push, ts, nonce)
+	env, err := p.crypter.EncryptEnvelope(msgcrypt.CurrentKey, push, q.Get(signature.ParamTimestamp), q.Get(signature.ParamNonce))
 	if err != nil {
 		return nil, nil, fmt.Errorf("wxmptest: encrypting the push: %w", err)
 	}

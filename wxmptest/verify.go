@@ -5,10 +5,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/url"
-	"strconv"
-
-	"github.com/wxmp/wxmp/signature"
 )
 
 // Verify plays the GET WeChat sends when the server URL is saved in the
@@ -25,8 +21,7 @@ import (
 //
 // See https://developers.weixin.qq.com/doc/offiaccount/en/Basic_Information/Access_Overview.html
 func (p *Pusher) Verify(ctx context.Context) (*Result, error) {
-	ts := strconv.FormatInt(p.now().Unix(), 10)
-	nonce, err := p.decimal(4)
+	q, err := p.signedQuery()
 	if err != nil {
 		return nil, err
 	}
@@ -34,12 +29,7 @@ func (p *Pusher) Verify(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	q := url.Values{
-		signature.ParamSignature: {signature.Compute(p.token, ts, nonce)},
-		signature.ParamTimestamp: {ts},
-		signature.ParamNonce:     {nonce},
-		"echostr":                {echostr},
-	}
+	q.Set("echostr", echostr)
 	res := &Result{Mode: p.mode, Query: q, Attempts: 1}
 	ans, err := p.deliver(ctx, http.MethodGet, q, nil)
 	if errors.Is(err, errDeadline) {
