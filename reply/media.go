@@ -34,8 +34,7 @@ type imageWire struct {
 // Marshal returns the reply as XML. Errors wrap ErrMissingField (no
 // ToUserName, FromUserName or MediaID) or ErrInvalidChar.
 func (r *Image) Marshal() ([]byte, error) {
-	if err := check(append(r.fields(),
-		field{name: "Image.MediaId", value: r.MediaID, rule: requiredID})...); err != nil {
+	if err := r.check(field{name: "Image.MediaId", value: r.MediaID, rule: requiredID}); err != nil {
 		return nil, err
 	}
 	return marshal(&imageWire{wireHeader: r.wire(typeImage), Image: mediaWire{text(r.MediaID)}})
@@ -61,8 +60,7 @@ type voiceWire struct {
 // Marshal returns the reply as XML. Errors wrap ErrMissingField (no
 // ToUserName, FromUserName or MediaID) or ErrInvalidChar.
 func (r *Voice) Marshal() ([]byte, error) {
-	if err := check(append(r.fields(),
-		field{name: "Voice.MediaId", value: r.MediaID, rule: requiredID})...); err != nil {
+	if err := r.check(field{name: "Voice.MediaId", value: r.MediaID, rule: requiredID}); err != nil {
 		return nil, err
 	}
 	return marshal(&voiceWire{wireHeader: r.wire(typeVoice), Voice: mediaWire{text(r.MediaID)}})
@@ -96,10 +94,10 @@ type videoWire struct {
 // Marshal returns the reply as XML. Errors wrap ErrMissingField (no
 // ToUserName, FromUserName or MediaID) or ErrInvalidChar.
 func (r *Video) Marshal() ([]byte, error) {
-	if err := check(append(r.fields(),
+	if err := r.check(
 		field{name: "Video.MediaId", value: r.MediaID, rule: requiredID},
 		field{name: "Video.Title", value: r.Title},
-		field{name: "Video.Description", value: r.Description})...); err != nil {
+		field{name: "Video.Description", value: r.Description}); err != nil {
 		return nil, err
 	}
 	w := videoWire{wireHeader: r.wire(typeVideo)}

@@ -48,12 +48,12 @@ type musicWire struct {
 // Marshal returns the reply as XML. Errors wrap ErrMissingField (no
 // ToUserName, FromUserName or ThumbMediaID) or ErrInvalidChar.
 func (r *Music) Marshal() ([]byte, error) {
-	if err := check(append(r.fields(),
+	if err := r.check(
 		field{name: "Music.Title", value: r.Title},
 		field{name: "Music.Description", value: r.Description},
 		field{name: "Music.MusicUrl", value: r.MusicURL},
 		field{name: "Music.HQMusicUrl", value: r.HQMusicURL},
-		field{name: "Music.ThumbMediaId", value: r.ThumbMediaID, rule: requiredID})...); err != nil {
+		field{name: "Music.ThumbMediaId", value: r.ThumbMediaID, rule: requiredID}); err != nil {
 		return nil, err
 	}
 	w := musicWire{wireHeader: r.wire(typeMusic)}

@@ -70,7 +70,7 @@ func (r *News) Marshal() ([]byte, error) {
 	if err := checkCount(len(r.Articles)); err != nil {
 		return nil, err
 	}
-	if err := check(r.fields()...); err != nil {
+	if err := r.check(); err != nil {
 		return nil, err
 	}
 	w := newsWire{

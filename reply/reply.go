@@ -115,12 +115,18 @@ func (h *Header) wire(msgType string) wireHeader {
 	}
 }
 
-// fields lists the header's strings for check.
-func (h *Header) fields() []field {
-	return []field{
-		{name: "ToUserName", value: h.ToUserName, rule: requiredID},
-		{name: "FromUserName", value: h.FromUserName, rule: requiredID},
+// check returns the first problem of a reply: its header's addresses
+// first, then fields (see [checkItem]). It takes the header's fields as
+// values, not as a slice to append to, so that checking a reply allocates
+// nothing.
+func (h *Header) check(fields ...field) error {
+	if err := checkItem(-1,
+		field{name: "ToUserName", value: h.ToUserName, rule: requiredID},
+		field{name: "FromUserName", value: h.FromUserName, rule: requiredID},
+	); err != nil {
+		return err
 	}
+	return checkItem(-1, fields...)
 }
 
 // rule says whether a field may be empty.
@@ -139,15 +145,11 @@ type field struct {
 	rule  rule
 }
 
-// check returns the first problem among fields: a required one that is
-// empty (ErrMissingField) or one that XML cannot carry (ErrInvalidChar).
-func check(fields ...field) error {
-	return checkItem(-1, fields...)
-}
-
-// checkItem is check for the fields of news article i (from 0), or of the
-// reply itself when i is negative. The name is only built for an error,
-// which keeps the common path free of allocations.
+// checkItem returns the first problem among the fields of news article i
+// (from 0), or of the reply itself when i is negative: a required one that
+// is empty (ErrMissingField) or one that XML cannot carry (ErrInvalidChar).
+// The name is only built for an error, which keeps the common path free of
+// allocations.
 func checkItem(i int, fields ...field) error {
 	for _, f := range fields {
 		switch {

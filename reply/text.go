@@ -27,8 +27,7 @@ type textWire struct {
 // Marshal returns the reply as XML. Errors wrap ErrMissingField (no
 // ToUserName, FromUserName or Content) or ErrInvalidChar.
 func (r *Text) Marshal() ([]byte, error) {
-	if err := check(append(r.fields(),
-		field{name: "Content", value: r.Content, rule: requiredText})...); err != nil {
+	if err := r.check(field{name: "Content", value: r.Content, rule: requiredText}); err != nil {
 		return nil, err
 	}
 	return marshal(&textWire{wireHeader: r.wire(typeText), Content: text(r.Content)})

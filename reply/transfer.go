@@ -36,8 +36,7 @@ type transferWire struct {
 // Marshal returns the reply as XML. Errors wrap ErrMissingField (no
 // ToUserName or FromUserName) or ErrInvalidChar.
 func (r *TransferCustomerService) Marshal() ([]byte, error) {
-	if err := check(append(r.fields(),
-		field{name: "TransInfo.KfAccount", value: r.KfAccount})...); err != nil {
+	if err := r.check(field{name: "TransInfo.KfAccount", value: r.KfAccount}); err != nil {
 		return nil, err
 	}
 	w := transferWire{wireHeader: r.wire(typeTransfer)}
