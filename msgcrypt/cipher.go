@@ -11,6 +11,7 @@ import (
 	"math"
 
 	"github.com/wxmp/wxmp/internal/sha1sort"
+	"github.com/wxmp/wxmp/signature"
 )
 
 // Layout of the buffer that is encrypted (B.3 of the technical plan):
@@ -50,7 +51,7 @@ func MsgSignature(token, timestamp, nonce, encrypt string) string {
 //
 // See https://developers.weixin.qq.com/doc/oplatform/en/Third-party_Platforms/Message_Encryption/Technical_Plan.html
 func (c *Crypter) Decrypt(msgSignature, timestamp, nonce, encrypt string) ([]byte, Key, error) {
-	if err := missing(paramMsgSignature, msgSignature, paramTimestamp, timestamp, paramNonce, nonce); err != nil {
+	if err := missing(paramMsgSignature, msgSignature, signature.ParamTimestamp, timestamp, signature.ParamNonce, nonce); err != nil {
 		return nil, CurrentKey, err
 	}
 	if encrypt == "" {
@@ -138,7 +139,7 @@ func (c *Crypter) Encrypt(key Key, reply []byte, timestamp, nonce string) ([]byt
 // XML, for callers that write the envelope themselves (a JSON bridge, a
 // framework with its own XML renderer).
 func (c *Crypter) EncryptEnvelope(key Key, reply []byte, timestamp, nonce string) (*Envelope, error) {
-	if err := missing(paramTimestamp, timestamp, paramNonce, nonce); err != nil {
+	if err := missing(signature.ParamTimestamp, timestamp, signature.ParamNonce, nonce); err != nil {
 		return nil, err
 	}
 	if int(key) >= len(c.keys) {

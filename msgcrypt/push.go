@@ -14,13 +14,12 @@ import (
 	"github.com/wxmp/wxmp/signature"
 )
 
-// Query parameters of a push, as WeChat spells them.
+// Query parameters of a push that package signature does not name, as
+// WeChat spells them; signature, timestamp and nonce are
+// signature.ParamSignature, ParamTimestamp and ParamNonce.
 const (
 	paramEncryptType  = "encrypt_type"
 	paramMsgSignature = "msg_signature"
-	paramSignature    = "signature"
-	paramTimestamp    = "timestamp"
-	paramNonce        = "nonce"
 )
 
 // Values of encrypt_type.
@@ -157,18 +156,18 @@ func (c *Crypter) openPlain(query url.Values, body []byte) (*Push, error) {
 	return &Push{
 		Plaintext: body,
 		Mode:      ModePlain,
-		Timestamp: query.Get(paramTimestamp),
-		Nonce:     query.Get(paramNonce),
+		Timestamp: query.Get(signature.ParamTimestamp),
+		Nonce:     query.Get(signature.ParamNonce),
 		c:         c,
 	}, nil
 }
 
 func (c *Crypter) openAES(query url.Values, body []byte) (*Push, error) {
-	msgSig, ts, nonce := query.Get(paramMsgSignature), query.Get(paramTimestamp), query.Get(paramNonce)
-	if err := missing(paramMsgSignature, msgSig, paramTimestamp, ts, paramNonce, nonce); err != nil {
+	msgSig, ts, nonce := query.Get(paramMsgSignature), query.Get(signature.ParamTimestamp), query.Get(signature.ParamNonce)
+	if err := missing(paramMsgSignature, msgSig, signature.ParamTimestamp, ts, signature.ParamNonce, nonce); err != nil {
 		return nil, err
 	}
-	if sig := query.Get(paramSignature); sig != "" {
+	if sig := query.Get(signature.ParamSignature); sig != "" {
 		if err := signature.Verify(c.token, ts, nonce, sig); err != nil {
 			return nil, signatureError(err)
 		}

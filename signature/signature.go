@@ -56,7 +56,7 @@ func Verify(token, timestamp, nonce, signature string, opts ...Option) error {
 	}
 	var missing []string
 	for _, p := range []struct{ name, value string }{
-		{"timestamp", timestamp}, {"nonce", nonce}, {"signature", signature},
+		{ParamTimestamp, timestamp}, {ParamNonce, nonce}, {ParamSignature, signature},
 	} {
 		if p.value == "" {
 			missing = append(missing, p.name)
