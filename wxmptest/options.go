@@ -31,18 +31,15 @@ const (
 	MaxReplyBytes = 1 << 20
 )
 
-// defaultHandlerURL is where requests to an in-process handler go when
-// WithURL does not say.
-const defaultHandlerURL = "http://localhost/"
-
 // Option configures a Pusher in NewPusher. An Option given a value it
 // cannot use makes NewPusher fail with an error wrapping ErrConfig.
 type Option func(*config) error
 
-// config is what the options set; NewPusher checks it as a whole.
+// config is what the options set; NewPusher checks it as a whole,
+// completes it and keeps it in the Pusher.
 type config struct {
 	handler http.Handler
-	rawURL  string
+	target  *url.URL // WithURL's; nil means http://localhost/, for a handler
 	client  *http.Client
 	mode    msgcrypt.Mode
 	aesKey  string
@@ -83,7 +80,7 @@ func WithURL(rawURL string) Option {
 		if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return fmt.Errorf("%w: URL must be absolute, with scheme http or https", ErrConfig)
 		}
-		c.rawURL = rawURL
+		c.target = u
 		return nil
 	}
 }

@@ -27,18 +27,9 @@ import (
 // GET, and judges the answers by WeChat's rules. Make one with NewPusher.
 // A Pusher is safe for concurrent use.
 type Pusher struct {
+	config  // the options, completed by NewPusher
 	token   string
-	handler http.Handler
-	target  *url.URL
-	client  *http.Client
-	mode    msgcrypt.Mode
-	crypter *msgcrypt.Crypter
-	timeout time.Duration
-	retries int
-	now     func() time.Time
-	random  io.Reader
-	openID  string
-	account string
+	crypter *msgcrypt.Crypter // nil in plain mode
 }
 
 // NewPusher returns a Pusher for the account whose server URL is
@@ -69,32 +60,14 @@ func NewPusher(token string, opts ...Option) (*Pusher, error) {
 			return nil, err
 		}
 	}
-	if c.handler == nil && c.rawURL == "" {
+	if c.handler == nil && c.target == nil {
 		return nil, fmt.Errorf("%w: no target: give WithHandler or WithURL", ErrConfig)
 	}
-	raw := c.rawURL
-	if raw == "" {
-		raw = defaultHandlerURL
+	if c.target == nil {
+		c.target = &url.URL{Scheme: "http", Host: "localhost", Path: "/"}
 	}
-	target, err := url.Parse(raw)
-	if err != nil {
-		return nil, fmt.Errorf("%w: URL does not parse", ErrConfig)
-	}
-	p := &Pusher{
-		token:   token,
-		handler: c.handler,
-		target:  target,
-		client:  c.client,
-		mode:    c.mode,
-		timeout: c.timeout,
-		retries: c.retries,
-		now:     c.now,
-		random:  &lockedReader{r: c.random},
-		openID:  c.openID,
-		account: c.account,
-	}
-	if p.client == nil {
-		p.client = &http.Client{
+	if c.client == nil {
+		c.client = &http.Client{
 			// A backstop: each delivery has its own deadline of timeout.
 			Timeout: 2 * c.timeout,
 			CheckRedirect: func(*http.Request, []*http.Request) error {
@@ -102,12 +75,16 @@ func NewPusher(token string, opts ...Option) (*Pusher, error) {
 			},
 		}
 	}
+	c.random = &lockedReader{r: c.random} // shared with the Crypter
+	p := &Pusher{config: c, token: token}
 	if c.mode != msgcrypt.ModePlain {
-		p.crypter, err = msgcrypt.New(token, c.aesKey, c.appID, msgcrypt.WithRandom(p.random))
+		var err error
+		p.crypter, err = msgcrypt.New(token, c.aesKey, c.appID, msgcrypt.WithRandom(c.random))
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrConfig, err) // msgcrypt's errors hold no key
 		}
 	}
+	p.aesKey = "" // the Crypter holds the key; the Pusher keeps no copy
 	return p, nil
 }
 
