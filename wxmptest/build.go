@@ -106,8 +106,9 @@ func (p *Pusher) Build(m message.Message) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %T: %w", ErrBuild, m, err)
 	}
-	// What we wrote must read back: this catches text XML cannot carry
-	// (such as \x00), which a CDATA section would otherwise let through.
+	// What we wrote must read back as a push. writeValue has already
+	// refused text XML cannot carry; this catches what the type alone does
+	// not say, such as a message.Unknown with MsgType "event" and no Event.
 	if _, err := message.Parse(buf.Bytes()); err != nil {
 		return nil, fmt.Errorf("%w: %T does not make a valid push: %w", ErrBuild, m, err)
 	}

@@ -159,6 +159,7 @@ func TestBuildErrors(t *testing.T) {
 		"nil pointer":           nilText,
 		"event without a name":  &event.Subscribe{},
 		"unknown without type":  &message.Unknown{},
+		"unknown event":         &message.Unknown{Header: message.Header{MsgType: message.TypeEvent}},
 		"NUL in text":           &message.Text{Content: "a\x00b"},
 		"invalid UTF-8 in text": &message.Text{Content: "a\xffb"},
 		"not a struct pointer":  notStruct("x"),
