@@ -24,6 +24,8 @@ type Header = wire.Header
 // Head().CreateTime). For job results, where one sender can finish several
 // jobs in the same second, the MsgID or publish ID the event carries is the
 // better key.
+//
+// See https://developers.weixin.qq.com/doc/offiaccount/en/Message_Management/Receiving_event_pushes.html
 type Event interface {
 	Head() *Header
 }

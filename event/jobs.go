@@ -53,6 +53,8 @@ const (
 // MassSendErr is the N of a [MassSendJobFinish] Status "err(N)": why the
 // review stopped a mass send. The documented values have constants; WeChat
 // also sends others (such as 30003, from the originality check).
+//
+// See https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html
 type MassSendErr int
 
 // Documented review failures of a mass send.
@@ -188,6 +190,8 @@ type ArticleURLItem struct {
 
 // PublishStatus is the outcome of a publish job
 // ([PublishEventInfo].PublishStatus, wire name "publish_status").
+//
+// See https://developers.weixin.qq.com/doc/offiaccount/Publish/Callback_on_finish.html
 type PublishStatus int
 
 // Documented values of [PublishStatus].

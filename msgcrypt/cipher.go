@@ -138,6 +138,8 @@ func (c *Crypter) Encrypt(key Key, reply []byte, timestamp, nonce string) ([]byt
 // EncryptEnvelope is Encrypt returning the envelope's fields instead of its
 // XML, for callers that write the envelope themselves (a JSON bridge, a
 // framework with its own XML renderer).
+//
+// See https://developers.weixin.qq.com/doc/oplatform/en/Third-party_Platforms/Message_Encryption/Technical_Plan.html
 func (c *Crypter) EncryptEnvelope(key Key, reply []byte, timestamp, nonce string) (*Envelope, error) {
 	if err := missing(signature.ParamTimestamp, timestamp, signature.ParamNonce, nonce); err != nil {
 		return nil, err

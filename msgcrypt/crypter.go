@@ -57,6 +57,8 @@ var (
 
 // Key says which of the configured EncodingAESKeys a push was decrypted with,
 // so that the reply can be encrypted with the same one.
+//
+// See item 4 of https://admin.wechat.com/wiki/index.php?title=Technical_Solution
 type Key uint8
 
 const (
@@ -84,6 +86,8 @@ const DefaultMaxBodyBytes = 1 << 20
 
 // Crypter decrypts encrypted pushes and encrypts replies for one Official
 // Account. It is safe for concurrent use.
+//
+// See https://developers.weixin.qq.com/doc/oplatform/en/Third-party_Platforms/Message_Encryption/Technical_Plan.html
 type Crypter struct {
 	token   string
 	appID   string

@@ -28,7 +28,10 @@ const (
 	encryptTypeAES = "aes"
 )
 
-// Mode is how a push arrived.
+// Mode is how a push arrived: the message encryption mode chosen in the
+// console (明文, 兼容 or 安全).
+//
+// See https://developers.weixin.qq.com/doc/service/en/guide/dev/push/encryption.html
 type Mode uint8
 
 const (
@@ -58,6 +61,8 @@ func (m Mode) String() string {
 
 // Push is one authenticated push, opened by [Crypter.Open] or
 // [Crypter.OpenRequest].
+//
+// See https://developers.weixin.qq.com/doc/service/en/guide/dev/push/encryption.html
 type Push struct {
 	// Plaintext is the push's XML in clear, ready for message.Parse: the
 	// body itself in plain mode, the decrypted <Encrypt> otherwise.
@@ -198,6 +203,8 @@ func (c *Crypter) openAES(query url.Values, body []byte) (*Push, error) {
 // r.Body and closes it as usual. It is meant for the POST of a push; the GET
 // that checks the server URL is answered with signature.VerifyRequest and
 // the echostr parameter.
+//
+// See https://developers.weixin.qq.com/doc/offiaccount/en/Basic_Information/Access_Overview.html
 func (c *Crypter) OpenRequest(r *http.Request) (*Push, error) {
 	if r == nil || r.URL == nil {
 		return nil, fmt.Errorf("%w: no request URL", ErrMissingParams)

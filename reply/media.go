@@ -2,15 +2,15 @@ package reply
 
 import "github.com/wxmp/wxmp/message"
 
-// The media replies send something already uploaded to WeChat: MediaID is
+// Image is an image reply (MsgType "image").
+//
+// Image, [Voice] and [Video] send media already uploaded to WeChat: MediaID is
 // the media_id returned by the temporary or permanent media (素材) APIs.
 // WeChat rejects a reply whose media ID it does not know, and the user then
 // sees "该公众号暂时无法提供服务"; Marshal can only check that the ID is not
 // empty.
 //
 // See https://developers.weixin.qq.com/doc/offiaccount/en/Message_Management/Passive_user_reply_message.html
-
-// Image is an image reply (MsgType "image").
 type Image struct {
 	Header
 	MediaID string
@@ -40,7 +40,9 @@ func (r *Image) Marshal() ([]byte, error) {
 	return marshal(&imageWire{wireHeader: r.wire(typeImage), Image: mediaWire{text(r.MediaID)}})
 }
 
-// Voice is a voice reply (MsgType "voice").
+// Voice is a voice reply (MsgType "voice"). MediaID is as in [Image].
+//
+// See https://developers.weixin.qq.com/doc/offiaccount/en/Message_Management/Passive_user_reply_message.html
 type Voice struct {
 	Header
 	MediaID string
@@ -66,8 +68,10 @@ func (r *Voice) Marshal() ([]byte, error) {
 	return marshal(&voiceWire{wireHeader: r.wire(typeVoice), Voice: mediaWire{text(r.MediaID)}})
 }
 
-// Video is a video reply (MsgType "video"). Title and Description are
-// optional and left out of the XML when empty.
+// Video is a video reply (MsgType "video"). MediaID is as in [Image];
+// Title and Description are optional and left out of the XML when empty.
+//
+// See https://developers.weixin.qq.com/doc/offiaccount/en/Message_Management/Passive_user_reply_message.html
 type Video struct {
 	Header
 	MediaID     string

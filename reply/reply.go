@@ -15,6 +15,8 @@ import (
 // a push. Marshal returns the plaintext XML document (root <xml>); in safe
 // mode the caller encrypts it before writing it. Every reply type of this
 // package implements Reply with a pointer receiver.
+//
+// See https://developers.weixin.qq.com/doc/offiaccount/en/Message_Management/Passive_user_reply_message.html
 type Reply interface {
 	Marshal() ([]byte, error)
 }
@@ -72,6 +74,8 @@ var timeNow = time.Now
 // FromUserName the Official Account's original ID (the push's ToUserName),
 // both with surrounding white space removed, and CreateTime the current time
 // in Unix seconds. A caller may change any of them before Marshal.
+//
+// See https://developers.weixin.qq.com/doc/offiaccount/en/Message_Management/Passive_user_reply_message.html
 type Header struct {
 	ToUserName   string
 	FromUserName string

@@ -28,6 +28,8 @@ func VerifyQuery(token string, q url.Values, opts ...Option) error {
 // that checks a server URL (the caller then writes the "echostr" parameter
 // back verbatim) and the POST of every push. It never reads the body. A nil
 // request or URL is reported as [ErrMissingParams].
+//
+// See https://developers.weixin.qq.com/doc/offiaccount/en/Basic_Information/Access_Overview.html
 func VerifyRequest(token string, r *http.Request, opts ...Option) error {
 	if r == nil || r.URL == nil {
 		return fmt.Errorf("%w: no request URL", ErrMissingParams)
