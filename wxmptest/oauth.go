@@ -399,14 +399,17 @@ func (s *OAuthServer) nowLocked() time.Time { return s.now().Add(s.offset) }
 func (s *OAuthServer) IssueCode(scope oauth.Scope) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.issueCodeLocked(scope)
+}
+
+// issueCodeLocked issues a code for the current user and scope, valid for
+// OAuthQRCodeLifetime with oauth.ScopeLogin (the only scope of
+// /connect/qrconnect) and OAuthCodeLifetime with the others.
+func (s *OAuthServer) issueCodeLocked(scope oauth.Scope) string {
 	life := OAuthCodeLifetime
 	if scope == oauth.ScopeLogin {
 		life = OAuthQRCodeLifetime
 	}
-	return s.issueCodeLocked(scope, life)
-}
-
-func (s *OAuthServer) issueCodeLocked(scope oauth.Scope, life time.Duration) string {
 	now := s.nowLocked()
 	// Forget codes past their life: they would get 40029 either way.
 	for c, v := range s.codes {

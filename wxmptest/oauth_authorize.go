@@ -17,6 +17,7 @@ const oauthAuthorizeParamCount = 5
 // oauthAuthorizeRequest is a syntactically valid authorize request.
 type oauthAuthorizeRequest struct {
 	appID, redirectURI, scope, state string
+	redirect                         *url.URL // redirectURI, parsed
 }
 
 // oauthPageError is what the authorize page shows instead of redirecting:
@@ -80,6 +81,7 @@ func parseOAuthAuthorize(rawQuery string) (oauthAuthorizeRequest, *oauthPageErro
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return req, &oauthPageError{10003, "redirect_uri参数错误 (redirect_uri is not an absolute http(s) URL)"}
 	}
+	req.redirect = u
 	return req, nil
 }
 
@@ -130,8 +132,7 @@ func (s *OAuthServer) checkAuthorize(path string, req oauthAuthorizeRequest) *oa
 		return &oauthPageError{10005, "此公众号并没有这些scope的权限 (scope not allowed on this page)"}
 	}
 	if len(s.domains) > 0 {
-		u, _ := url.Parse(req.redirectURI) // parseOAuthAuthorize checked it
-		host := strings.ToLower(u.Hostname())
+		host := strings.ToLower(req.redirect.Hostname())
 		for _, d := range s.domains {
 			if host == d {
 				return nil
@@ -158,11 +159,6 @@ func (s *OAuthServer) serveAuthorize(path string) http.HandlerFunc {
 			return
 		}
 		scope := oauth.Scope(req.scope)
-		life := OAuthCodeLifetime
-		if path == OAuthQRConnectPath {
-			life = OAuthQRCodeLifetime
-		}
-
 		s.mu.Lock()
 		consent := s.consent
 		if scope == oauth.ScopeBase {
@@ -170,7 +166,7 @@ func (s *OAuthServer) serveAuthorize(path string) http.HandlerFunc {
 		}
 		var code string
 		if consent == ConsentAllow {
-			code = s.issueCodeLocked(scope, life)
+			code = s.issueCodeLocked(scope)
 		}
 		s.mu.Unlock()
 
@@ -186,7 +182,7 @@ func (s *OAuthServer) serveAuthorize(path string) http.HandlerFunc {
 		if req.state != "" {
 			extra = append(extra, "state="+req.state) // a-z A-Z 0-9 only
 		}
-		u, _ := url.Parse(req.redirectURI) // parseOAuthAuthorize checked it
+		u := req.redirect
 		if len(extra) > 0 {
 			if u.RawQuery != "" {
 				u.RawQuery += "&"
