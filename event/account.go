@@ -124,15 +124,10 @@ type UserAuthorizationRevoke struct {
 
 // UserAuthorizationCancellation is sent when a user who authorised the
 // account has closed their WeChat account (Event
-// "user_authorization_cancellation"). Fields as in [UserInfoModified].
+// "user_authorization_cancellation"). WeChat documents the three
+// authorisation-change events with one field table, and this one carries
+// exactly the fields of [UserInfoModified], so it is defined from that type:
+// it has the same fields and is still a type of its own for a type switch.
 //
 // See https://developers.weixin.qq.com/doc/service/en/guide/h5/authorization_change.html
-type UserAuthorizationCancellation struct {
-	Header
-	Event    string `xml:"Event"`
-	OpenID   string `xml:"OpenID"`
-	UnionID  string `xml:"UnionID"`
-	AppID    string `xml:"AppID"`
-	PluginID string `xml:"PluginID"`
-	OpenPID  string `xml:"OpenPID"`
-}
+type UserAuthorizationCancellation UserInfoModified
