@@ -2,7 +2,12 @@ package event
 
 // knownNames lists every name newExact knows, for the case-insensitive
 // fallback of newEvent. It is a function so that no package variable can
-// be changed.
+// be changed; it is inlined, so the slice stays on the stack.
+//
+// The Name… constants, this list and newExact's switch must hold the same
+// names. TestEveryNameConstantHasItsOwnType guards them: it reads the
+// constants from the source, and parses each name exactly (fails if
+// newExact lacks it) and with its case swapped (fails if this list lacks it).
 func knownNames() []string {
 	return []string{
 		NameSubscribe,
