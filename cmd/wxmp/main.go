@@ -37,8 +37,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -123,14 +121,4 @@ func (c *cli) usage(w io.Writer) {
 	}
 	fmt.Fprint(w, "\nRun \"wxmp help COMMAND\" or \"wxmp COMMAND -h\" for a command's flags.\n"+
 		"The token, EncodingAESKey and AppID may come from WECHAT_TOKEN, WECHAT_AES_KEY and WECHAT_APPID.\n")
-}
-
-// oauthServer runs the fake OAuth hosts (see oauthserver.go).
-func (c *cli) oauthServer(ctx context.Context, args []string) int {
-	err := runOAuthServer(ctx, args, c.stdout, c.stderr)
-	if err == nil || errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
-	fmt.Fprintln(c.stderr, "wxmp oauth-server:", err)
-	return exitFail
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -30,64 +29,54 @@ is the same fake for tests.`
 // finish once the command is told to stop.
 const oauthServerShutdown = 5 * time.Second
 
-// runOAuthServer runs "wxmp oauth-server" with args (the flags after the
-// command name): wxmptest's fake of WeChat's OAuth hosts on a real
-// listener, until ctx is done. It prints the base URL and the variables
-// for examples/oauth to stdout, one line per request (method, path and
-// status; never the query, which holds codes and tokens) to stderr. -h
-// prints the usage to stdout and returns nil; a bad flag prints it to
-// stderr and returns an error.
-func runOAuthServer(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// oauthServer runs "wxmp oauth-server": wxmptest's fake of WeChat's OAuth
+// hosts on a real listener, until ctx is done. It prints the base URL and
+// the variables for examples/oauth to stdout, one line per request
+// (method, path and status; never the query, which holds codes and
+// tokens) to stderr, and returns the exit status.
+func (c *cli) oauthServer(ctx context.Context, args []string) int {
+	s := c.newSubcommand("oauth-server", oauthServerSynopsis)
 	def := wxmptest.DefaultOAuthUser()
-	fs := flag.NewFlagSet("wxmp oauth-server", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	addr := fs.String("addr", "127.0.0.1:8081", "listen `address`")
-	appID := fs.String("appid", wxmptest.DefaultOAuthAppID, "the AppID the fake accepts")
-	secret := fs.String("secret", "", "the AppSecret the fake accepts (default wxmptest's published fake secret, which is printed; a secret given here is not)")
-	domains := fs.String("domain", "", "comma-separated 网页授权域名 (web authorization domains): redirect only to these host names (default any)")
-	consent := fs.String("consent", "allow", "what the user does on the consent page: allow, refuse (redirect with state only) or refuse-stay (no redirect)")
+	addr := s.String("addr", "127.0.0.1:8081", "listen `address`")
+	appID := s.String("appid", wxmptest.DefaultOAuthAppID, "the AppID the fake accepts")
+	secret := s.String("secret", "", "the AppSecret the fake accepts (default wxmptest's published fake secret, which is printed; a secret given here is not)")
+	domains := s.String("domain", "", "comma-separated 网页授权域名 (web authorization domains): redirect only to these host names (default any)")
+	consentName := s.String("consent", "allow", "what the user does on the consent page: allow, refuse (redirect with state only) or refuse-stay (no redirect)")
 	var user wxmptest.OAuthUser
-	fs.StringVar(&user.OpenID, "openid", def.OpenID, "the user's OpenID")
-	fs.StringVar(&user.UnionID, "unionid", def.UnionID, "the user's UnionID (empty: not bound to the Open Platform)")
-	fs.StringVar(&user.Nickname, "nickname", def.Nickname, "the user's nickname")
-	sex := fs.Int("sex", int(def.Sex), "the user's sex: 0 unknown, 1 male, 2 female")
-	fs.StringVar(&user.Province, "province", def.Province, "the user's province")
-	fs.StringVar(&user.City, "city", def.City, "the user's city")
-	fs.StringVar(&user.Country, "country", def.Country, "the user's country")
-	fs.StringVar(&user.HeadImgURL, "headimgurl", def.HeadImgURL, "the user's avatar URL (empty: none)")
-	fs.BoolVar(&user.Snapshot, "snapshot", false, "the user browses a snapshot page (快照页): tokens carry is_snapshotuser=1")
-
-	usage := func(w io.Writer) {
-		fmt.Fprintf(w, "Usage: %s\n\nFlags:\n", oauthServerSynopsis)
-		fs.SetOutput(w)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
+	s.StringVar(&user.OpenID, "openid", def.OpenID, "the user's OpenID")
+	s.StringVar(&user.UnionID, "unionid", def.UnionID, "the user's UnionID (empty: not bound to the Open Platform)")
+	s.StringVar(&user.Nickname, "nickname", def.Nickname, "the user's nickname")
+	sex := s.Int("sex", int(def.Sex), "the user's sex: 0 unknown, 1 male, 2 female")
+	s.StringVar(&user.Province, "province", def.Province, "the user's province")
+	s.StringVar(&user.City, "city", def.City, "the user's city")
+	s.StringVar(&user.Country, "country", def.Country, "the user's country")
+	s.StringVar(&user.HeadImgURL, "headimgurl", def.HeadImgURL, "the user's avatar URL (empty: none)")
+	s.BoolVar(&user.Snapshot, "snapshot", false, "the user browses a snapshot page (快照页): tokens carry is_snapshotuser=1")
+	if code, ok := s.parse(args); !ok {
+		return code
 	}
-	fail := func(err error) error {
-		fmt.Fprintf(stderr, "wxmp oauth-server: %v\n\n", err)
-		usage(stderr)
-		return err
+	switch {
+	case s.NArg() > 0:
+		return s.usageError("unexpected argument %q", s.Arg(0))
+	case *sex < 0 || *sex > 2:
+		return s.usageError("-sex must be 0, 1 or 2")
+	case user.OpenID == "":
+		return s.usageError("-openid must not be empty")
+	case *appID == "":
+		return s.usageError("-appid must not be empty")
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			usage(stdout)
-			return nil
-		}
-		return fail(err)
-	}
-	if fs.NArg() > 0 {
-		return fail(fmt.Errorf("unexpected argument %q", fs.Arg(0)))
-	}
-	if *sex < 0 || *sex > 2 {
-		return fail(errors.New("-sex must be 0, 1 or 2"))
+	var consent wxmptest.Consent
+	switch *consentName {
+	case "allow":
+		consent = wxmptest.ConsentAllow
+	case "refuse":
+		consent = wxmptest.ConsentRefuse
+	case "refuse-stay":
+		consent = wxmptest.ConsentRefuseNoRedirect
+	default:
+		return s.usageError("-consent must be allow, refuse or refuse-stay")
 	}
 	user.Sex = oauth.Sex(*sex)
-	if user.OpenID == "" {
-		return fail(errors.New("-openid must not be empty"))
-	}
-	if *appID == "" {
-		return fail(errors.New("-appid must not be empty"))
-	}
 	cfg := wxmptest.OAuthConfig{AppID: *appID, AppSecret: *secret, User: user}
 	for d := range strings.SplitSeq(*domains, ",") {
 		if d = strings.TrimSpace(d); d != "" {
@@ -95,17 +84,18 @@ func runOAuthServer(ctx context.Context, args []string, stdout, stderr io.Writer
 		}
 	}
 	fake := wxmptest.NewUnstartedOAuthServer(cfg)
-	switch *consent {
-	case "allow":
-	case "refuse":
-		fake.SetConsent(wxmptest.ConsentRefuse)
-	case "refuse-stay":
-		fake.SetConsent(wxmptest.ConsentRefuseNoRedirect)
-	default:
-		return fail(errors.New("-consent must be allow, refuse or refuse-stay"))
-	}
+	fake.SetConsent(consent)
 
-	ln, err := net.Listen("tcp", *addr)
+	if err := c.serveOAuth(ctx, *addr, fake, *secret != "", user); err != nil {
+		fmt.Fprintln(c.stderr, "wxmp oauth-server:", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+// serveOAuth serves fake on addr until ctx is done.
+func (c *cli) serveOAuth(ctx context.Context, addr string, fake *wxmptest.OAuthServer, customSecret bool, user wxmptest.OAuthUser) error {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
@@ -118,10 +108,10 @@ func runOAuthServer(ctx context.Context, args []string, stdout, stderr io.Writer
 		host = "localhost"
 	}
 	base := "http://" + net.JoinHostPort(host, port)
-	printOAuthServerBanner(stdout, base, fake, *secret != "", user)
+	printOAuthServerBanner(c.stdout, base, fake, customSecret, user)
 
 	srv := &http.Server{
-		Handler:           logOAuthRequests(fake.Handler(), stderr),
+		Handler:           logOAuthRequests(fake.Handler(), c.stderr),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	errc := make(chan error, 1)
@@ -139,7 +129,7 @@ func runOAuthServer(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	fmt.Fprintln(stdout, "stopped")
+	fmt.Fprintln(c.stdout, "stopped")
 	return nil
 }
 

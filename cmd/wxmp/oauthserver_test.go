@@ -40,29 +40,30 @@ func (l *oauthLockedBuffer) String() string {
 
 // startOAuthServer runs the command with args on a free port and returns
 // its output streams, the variables it printed for examples/oauth, and a
-// stop function that cancels it and returns its error.
-func startOAuthServer(t *testing.T, args ...string) (stdout, stderr *oauthLockedBuffer, vars map[string]string, stop func() error) {
+// stop function that cancels it and returns its exit status.
+func startOAuthServer(t *testing.T, args ...string) (stdout, stderr *oauthLockedBuffer, vars map[string]string, stop func() int) {
 	t.Helper()
 	stdout, stderr = &oauthLockedBuffer{}, &oauthLockedBuffer{}
+	c := &cli{getenv: func(string) string { return "" }, stdout: stdout, stderr: stderr}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
+	done := make(chan int, 1)
 	go func() {
-		done <- runOAuthServer(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), stdout, stderr)
+		done <- c.run(ctx, append([]string{"oauth-server", "-addr", "127.0.0.1:0"}, args...))
 	}()
 	stopped := false
-	stop = func() error {
+	stop = func() int {
 		t.Helper()
 		cancel()
 		if stopped {
-			return nil
+			return exitOK
 		}
 		stopped = true
 		select {
-		case err := <-done:
-			return err
+		case code := <-done:
+			return code
 		case <-time.After(15 * time.Second):
 			t.Fatal("oauth-server did not stop after cancel")
-			return nil
+			return exitFail
 		}
 	}
 	t.Cleanup(func() { _ = stop() })
@@ -78,8 +79,8 @@ func startOAuthServer(t *testing.T, args ...string) (stdout, stderr *oauthLocked
 			return stdout, stderr, vars, stop
 		}
 		select {
-		case err := <-done:
-			t.Fatalf("oauth-server returned early: %v\nstderr: %s", err, stderr.String())
+		case code := <-done:
+			t.Fatalf("oauth-server returned early with status %d\nstderr: %s", code, stderr.String())
 		case <-time.After(10 * time.Millisecond):
 		}
 	}
@@ -141,7 +142,7 @@ func TestOAuthServerCommand(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
 
-	require.NoError(t, stop())
+	require.Equal(t, exitOK, stop())
 	assert.Contains(t, stdout.String(), "stopped")
 	logs := stderr.String()
 	assert.Contains(t, logs, "GET /connect/oauth2/authorize 302\n")
@@ -171,37 +172,40 @@ func TestOAuthServerCustomSecretAndConsent(t *testing.T) {
 	resp.Body.Close()
 	require.Equal(t, http.StatusFound, resp.StatusCode)
 	assert.Equal(t, "http://localhost:8080/callback?state=xyz", resp.Header.Get("Location"), "refused: state only")
-	require.NoError(t, stop())
+	require.Equal(t, exitOK, stop())
 }
 
 func TestOAuthServerUsage(t *testing.T) {
 	t.Parallel()
-	var stdout, stderr bytes.Buffer
-	require.NoError(t, runOAuthServer(context.Background(), []string{"-h"}, &stdout, &stderr))
-	assert.Contains(t, stdout.String(), "Usage: wxmp oauth-server")
-	assert.Contains(t, stdout.String(), "-nickname")
-	assert.NotContains(t, stdout.String(), wxmptest.DefaultOAuthAppSecret, "help shows no secret")
-	assert.Empty(t, stderr.String())
+	for _, args := range [][]string{{"oauth-server", "-h"}, {"help", "oauth-server"}} {
+		out := wxmp(t, nil, args...)
+		require.Equal(t, exitOK, out.code, args)
+		assert.Contains(t, out.stdout, "Usage: wxmp oauth-server", args)
+		assert.Contains(t, out.stdout, "-nickname", args)
+		assert.NotContains(t, out.stdout, wxmptest.DefaultOAuthAppSecret, "help shows no secret")
+		assert.Empty(t, out.stderr, args)
+	}
 
 	for _, tt := range []struct {
 		name string
 		args []string
+		code int
 		want string
 	}{
-		{"unknown flag", []string{"-bogus"}, "bogus"},
-		{"argument", []string{"extra"}, `unexpected argument "extra"`},
-		{"bad sex", []string{"-sex", "3"}, "-sex"},
-		{"bad consent", []string{"-consent", "maybe"}, "-consent"},
-		{"empty openid", []string{"-openid", ""}, "-openid"},
-		{"empty appid", []string{"-appid", ""}, "-appid"},
-		{"bad address", []string{"-addr", "127.0.0.1:notaport"}, "notaport"},
+		{"unknown flag", []string{"-bogus"}, exitUsage, "bogus"},
+		{"argument", []string{"extra"}, exitUsage, `unexpected argument "extra"`},
+		{"bad sex", []string{"-sex", "3"}, exitUsage, "-sex"},
+		{"bad consent", []string{"-consent", "maybe"}, exitUsage, "-consent"},
+		{"empty openid", []string{"-openid", ""}, exitUsage, "-openid"},
+		{"empty appid", []string{"-appid", ""}, exitUsage, "-appid"},
+		{"bad address", []string{"-addr", "127.0.0.1:notaport"}, exitFail, "notaport"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			err := runOAuthServer(context.Background(), tt.args, &stdout, &stderr)
-			require.Error(t, err)
-			assert.Contains(t, err.Error()+stderr.String(), tt.want)
-			assert.NotContains(t, stdout.String(), "listening")
+			out := wxmp(t, nil, append([]string{"oauth-server"}, tt.args...)...)
+			require.Equal(t, tt.code, out.code, "a usage error exits 2 like the other commands")
+			assert.Contains(t, out.stderr, tt.want)
+			assert.Equal(t, 1, strings.Count(out.stderr, "wxmp oauth-server: "), "the error is printed once:\n%s", out.stderr)
+			assert.NotContains(t, out.stdout, "listening")
 		})
 	}
 }
@@ -211,8 +215,8 @@ func TestOAuthServerAddressInUse(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	t.Cleanup(func() { ln.Close() })
-	var stdout, stderr bytes.Buffer
-	err = runOAuthServer(context.Background(), []string{"-addr", ln.Addr().String()}, &stdout, &stderr)
-	require.Error(t, err)
-	assert.Empty(t, stdout.String())
+	out := wxmp(t, nil, "oauth-server", "-addr", ln.Addr().String())
+	require.Equal(t, exitFail, out.code)
+	assert.Empty(t, out.stdout)
+	assert.Contains(t, out.stderr, "wxmp oauth-server: ")
 }
