@@ -176,7 +176,11 @@ func (p *Pusher) PushXML(ctx context.Context, push []byte) (*Result, error) {
 		res.Reply, err = p.check(head, ans.body)
 		return res, err
 	}
-	return res, violate(ErrTimeout, "%d deliver%s, none answered within %v", res.Attempts, plural(res.Attempts, "y", "ies"), p.timeout)
+	deliveries := "deliveries"
+	if res.Attempts == 1 {
+		deliveries = "delivery"
+	}
+	return res, violate(ErrTimeout, "%d %s, none answered within %v", res.Attempts, deliveries, p.timeout)
 }
 
 // signedQuery returns what WeChat puts in the query of every request: a
@@ -410,11 +414,4 @@ func (l *lockedReader) Read(b []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.r.Read(b)
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -437,7 +437,8 @@ func judgeNews(head pushHead, x *replyXML) error {
 	case n == 0:
 		return violate(ErrArticleCount, "no articles")
 	case n > limit && limit == 1:
-		return violate(ErrArticleCount, "%d articles in answer to a %s message: a message the user sent gets 1", n, quoteShort(head.MsgType))
+		// limit is 1 only for the short MsgTypes maxArticlesFor names.
+		return violate(ErrArticleCount, "%d articles in answer to a %q message: a message the user sent gets 1", n, head.MsgType)
 	case n > limit:
 		return violate(ErrArticleCount, "%d articles: at most %d", n, limit)
 	}
@@ -552,14 +553,4 @@ func describeXMLError(b []byte, err error) string {
 // trimBody drops surrounding white space and a UTF-8 byte order mark.
 func trimBody(b []byte) []byte {
 	return bytes.TrimSpace(bytes.TrimPrefix(bytes.TrimSpace(b), []byte("\xef\xbb\xbf")))
-}
-
-// quoteShort quotes a wire keyword for a message, cut to 32 bytes.
-func quoteShort(s string) string { return strconv.Quote(shorten(s)) }
-
-func shorten(s string) string {
-	if len(s) > 32 {
-		return s[:32] + "…"
-	}
-	return s
 }
