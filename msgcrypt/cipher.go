@@ -122,7 +122,9 @@ func (c *Crypter) open(k aesKey, ciphertext []byte) ([]byte, error) {
 // timestamp (Unix seconds, decimal) and nonce go into the envelope and its
 // MsgSignature; WeChat accepts the push's own or fresh ones. Errors wrap
 // ErrMissingParams (empty timestamp or nonce), ErrInvalidKey (key is
-// PreviousKey but none is configured) or the random source's error.
+// PreviousKey but none is configured), ErrInvalidChar (a timestamp or nonce
+// the XML cannot carry, see [Envelope.Marshal]) or the random source's
+// error.
 //
 // [Push.Seal] calls this with the push's key, timestamp and nonce.
 //

@@ -53,6 +53,12 @@ var (
 	// ErrAppIDMismatch means the message decrypted but is addressed to
 	// another AppID.
 	ErrAppIDMismatch = errors.New("msgcrypt: AppID mismatch")
+	// ErrInvalidChar means an envelope field (in practice the timestamp or
+	// nonce given to Encrypt) cannot be written as XML that reads back the
+	// same: it holds invalid UTF-8, a control character (XML 1.0 forbids
+	// most, and reads a carriage return back as a line feed), U+FFFE or
+	// U+FFFF. The wrapping error names the field.
+	ErrInvalidChar = errors.New("msgcrypt: character not allowed in the XML envelope")
 )
 
 // Key says which of the configured EncodingAESKeys a push was decrypted with,

@@ -91,6 +91,29 @@ func TestEncryptErrors(t *testing.T) {
 	_, err = c.Encrypt(msgcrypt.PreviousKey, []byte("<xml/>"), testTS, testNonce)
 	assert.ErrorIs(t, err, msgcrypt.ErrInvalidKey, "no previous key configured")
 
+	// A timestamp or nonce that the XML envelope would not give back as
+	// signed: WeChat would reject the reply, so Encrypt says so instead of
+	// writing it.
+	for _, tt := range []struct{ field, ts, nonce string }{
+		{"Nonce", testTS, "a\rb"},
+		{"Nonce", testTS, "a\x00b"},
+		{"Nonce", testTS, "\xff"},
+		{"Nonce", testTS, "\uFFFE"},
+		{"TimeStamp", "1409735669\n", testNonce},
+	} {
+		out, err := c.Encrypt(msgcrypt.CurrentKey, []byte("<xml/>"), tt.ts, tt.nonce)
+		assert.Nil(t, out)
+		assert.ErrorIs(t, err, msgcrypt.ErrInvalidChar, "timestamp %q, nonce %q", tt.ts, tt.nonce)
+		if assert.Error(t, err) {
+			assert.Contains(t, err.Error(), tt.field)
+		}
+	}
+	// EncryptEnvelope writes no XML and leaves such values to the caller.
+	_, err = c.EncryptEnvelope(msgcrypt.CurrentKey, []byte("<xml/>"), testTS, "a\rb")
+	assert.NoError(t, err)
+	_, err = (&msgcrypt.Envelope{Encrypt: "AAAA", MsgSignature: "x", TimeStamp: testTS, Nonce: "\uFFFD"}).Marshal()
+	assert.NoError(t, err, "a real U+FFFD is a valid character")
+
 	broken := errors.New("entropy ran out")
 	c = newCrypter(t, msgcrypt.WithRandom(iotest.ErrReader(broken)))
 	_, err = c.Encrypt(msgcrypt.CurrentKey, []byte("<xml/>"), testTS, testNonce)
@@ -104,7 +127,8 @@ func TestErrorsAreDistinctAndPrefixed(t *testing.T) {
 	t.Parallel()
 	all := []error{msgcrypt.ErrEmptyToken, msgcrypt.ErrEmptyAppID, msgcrypt.ErrInvalidKey, msgcrypt.ErrInvalidOption,
 		msgcrypt.ErrMissingParams, msgcrypt.ErrEncryptType, msgcrypt.ErrNotEncrypted, msgcrypt.ErrSignatureMismatch, msgcrypt.ErrBody,
-		msgcrypt.ErrBodyTooLarge, msgcrypt.ErrMalformed, msgcrypt.ErrBadPadding, msgcrypt.ErrAppIDMismatch}
+		msgcrypt.ErrBodyTooLarge, msgcrypt.ErrMalformed, msgcrypt.ErrBadPadding, msgcrypt.ErrAppIDMismatch,
+		msgcrypt.ErrInvalidChar}
 	for i, a := range all {
 		assert.True(t, strings.HasPrefix(a.Error(), "msgcrypt: "), a.Error())
 		for j, b := range all {

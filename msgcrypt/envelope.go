@@ -3,6 +3,7 @@ package msgcrypt
 import (
 	"encoding/xml"
 	"fmt"
+	"unicode/utf8"
 )
 
 // Envelope is the XML body of an encrypted reply. Its element names are the
@@ -38,7 +39,18 @@ type envelopeXML struct {
 // Marshal returns the envelope as WeChat expects it, on one line:
 //
 //	<xml><Encrypt><![CDATA[…]]></Encrypt><MsgSignature><![CDATA[…]]></MsgSignature><TimeStamp>…</TimeStamp><Nonce><![CDATA[…]]></Nonce></xml>
+//
+// A field that XML cannot give back unchanged, which WeChat would then fail
+// to verify or to parse, is refused with ErrInvalidChar; "]]>", "<" and "&"
+// are fine.
 func (e *Envelope) Marshal() ([]byte, error) {
+	for _, f := range [...]struct{ name, value string }{
+		{"Encrypt", e.Encrypt}, {"MsgSignature", e.MsgSignature}, {"TimeStamp", e.TimeStamp}, {"Nonce", e.Nonce},
+	} {
+		if !envelopeSafe(f.value) {
+			return nil, fmt.Errorf("%w: %s", ErrInvalidChar, f.name)
+		}
+	}
 	out, err := xml.Marshal(envelopeXML{
 		Encrypt:      cdata{e.Encrypt},
 		MsgSignature: cdata{e.MsgSignature},
@@ -49,4 +61,20 @@ func (e *Envelope) Marshal() ([]byte, error) {
 		return nil, fmt.Errorf("msgcrypt: marshalling the envelope: %w", err)
 	}
 	return out, nil
+}
+
+// envelopeSafe reports whether s reads back unchanged from the envelope's
+// XML: valid UTF-8 without control characters, U+FFFE or U+FFFF.
+func envelopeSafe(s string) bool {
+	for i, r := range s {
+		switch {
+		case r < 0x20, r == 0xFFFE, r == 0xFFFF:
+			return false
+		case r == utf8.RuneError:
+			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
+				return false
+			}
+		}
+	}
+	return true
 }
