@@ -59,16 +59,18 @@ func main() {
 }
 
 // run runs the command line args (without the program name) and returns
-// the exit status. The environment is read through os.Getenv.
+// the exit status. The environment is read through os.Getenv and "-" as a
+// file is os.Stdin.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	c := &cli{getenv: os.Getenv, stdout: stdout, stderr: stderr}
+	c := &cli{getenv: os.Getenv, stdin: os.Stdin, stdout: stdout, stderr: stderr}
 	return c.run(ctx, args)
 }
 
 // cli is one run of the command: where it reads the environment and
-// writes its output.
+// standard input and writes its output.
 type cli struct {
 	getenv func(string) string
+	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
 }

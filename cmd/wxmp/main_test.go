@@ -37,11 +37,18 @@ type output struct {
 	stdout, stderr string
 }
 
-// wxmp runs the command in process with env as its whole environment.
+// wxmp runs the command in process with env as its whole environment and
+// nothing on standard input.
 func wxmp(t *testing.T, env map[string]string, args ...string) output {
 	t.Helper()
+	return wxmpStdin(t, env, "", args...)
+}
+
+// wxmpStdin is wxmp with stdin as standard input.
+func wxmpStdin(t *testing.T, env map[string]string, stdin string, args ...string) output {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
-	c := &cli{getenv: func(k string) string { return env[k] }, stdout: &stdout, stderr: &stderr}
+	c := &cli{getenv: func(k string) string { return env[k] }, stdin: strings.NewReader(stdin), stdout: &stdout, stderr: &stderr}
 	code := c.run(context.Background(), args)
 	out := output{code, stdout.String(), stderr.String()}
 	for _, secret := range []string{testToken, testAESKey} {
@@ -198,6 +205,28 @@ func TestPushFileAndEvents(t *testing.T) {
 	out = wxmp(t, env, "push", "-url", url, "file", filepath.Join(dir, "missing.xml"))
 	assert.Equal(t, exitFail, out.code)
 	assert.Contains(t, out.stderr, "missing.xml")
+}
+
+// TestStandardInput reads "-" (push) and a missing FILE (decrypt) from
+// standard input.
+func TestStandardInput(t *testing.T) {
+	t.Parallel()
+	url := server(t, echo)
+	raw := "<xml><ToUserName><![CDATA[gh_in]]></ToUserName><FromUserName><![CDATA[oIn]]></FromUserName>" +
+		"<CreateTime>1</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[from stdin]]></Content><MsgId>3</MsgId></xml>"
+	out := wxmpStdin(t, map[string]string{envToken: testToken}, raw, "push", "-url", url, "file", "-")
+	require.Equal(t, exitOK, out.code, out.stdout+out.stderr)
+	assert.Contains(t, out.stdout, `PASS: text reply from gh_in to oIn: "echo: from stdin"`)
+
+	c, err := msgcrypt.New(testToken, testAESKey, testAppID)
+	require.NoError(t, err)
+	envelope, err := c.Encrypt(msgcrypt.CurrentKey, []byte("<xml><Content>piped</Content></xml>"), "1700000000", "5")
+	require.NoError(t, err)
+	keys := map[string]string{envAESKey: testAESKey, envAppID: testAppID, envToken: testToken}
+	out = wxmpStdin(t, keys, string(envelope), "decrypt")
+	require.Equal(t, exitOK, out.code, out.stderr)
+	assert.Equal(t, "<xml><Content>piped</Content></xml>\n", out.stdout)
+	assert.Contains(t, out.stderr, "msg_signature checked")
 }
 
 func reflectField(m message.Message, name string) string {

@@ -44,7 +44,7 @@ func (l *oauthLockedBuffer) String() string {
 func startOAuthServer(t *testing.T, args ...string) (stdout, stderr *oauthLockedBuffer, vars map[string]string, stop func() int) {
 	t.Helper()
 	stdout, stderr = &oauthLockedBuffer{}, &oauthLockedBuffer{}
-	c := &cli{getenv: func(string) string { return "" }, stdout: stdout, stderr: stderr}
+	c := &cli{getenv: func(string) string { return "" }, stdin: strings.NewReader(""), stdout: stdout, stderr: stderr}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	go func() {

@@ -161,7 +161,7 @@ func eventValue(name, key string) (event.Event, error) {
 func (c *cli) readPayload(name string) ([]byte, error) {
 	var r io.Reader
 	if name == "-" {
-		r = os.Stdin
+		r = c.stdin
 	} else {
 		f, err := os.Open(name)
 		if err != nil {
