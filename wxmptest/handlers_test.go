@@ -169,14 +169,19 @@ func handReply(edit func(*textReply)) answerFunc {
 		h := in.Head()
 		r := textReply{ToUserName: h.FromUserName, FromUserName: h.ToUserName, CreateTime: time.Now().Unix(), MsgType: "text", Content: "hi"}
 		edit(&r)
-		b, err := xml.Marshal(r)
-		if err != nil {
-			panic(err)
-		}
-		out, err := p.Seal(b)
-		if err != nil {
-			panic(err)
-		}
-		return 0, out
+		return 0, sealedXML(p, r)
 	}
+}
+
+// sealedXML marshals v, a reply written by hand, and seals it for the push.
+func sealedXML(p *msgcrypt.Push, v any) []byte {
+	b, err := xml.Marshal(v)
+	if err != nil {
+		panic(err) // a test bug
+	}
+	out, err := p.Seal(b)
+	if err != nil {
+		panic(err)
+	}
+	return out
 }

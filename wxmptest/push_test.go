@@ -229,15 +229,7 @@ func handNews(count, items int) answerFunc {
 		for i := range items {
 			n.Items = append(n.Items, item{Title: "article " + strconv.Itoa(i+1), URL: "https://example.com"})
 		}
-		b, err := xml.Marshal(n)
-		if err != nil {
-			panic(err)
-		}
-		out, err := p.Seal(b)
-		if err != nil {
-			panic(err)
-		}
-		return 0, out
+		return 0, sealedXML(p, n)
 	}
 }
 
