@@ -84,21 +84,21 @@ func DefaultOAuthUser() OAuthUser {
 	}
 }
 
-// Consent is what the fake user does on the consent page.
-type Consent int
+// OAuthConsent is what the fake user does on the consent page.
+type OAuthConsent int
 
 const (
-	// ConsentAllow: the user agrees and WeChat redirects to
+	// OAuthConsentAllow: the user agrees and WeChat redirects to
 	// redirect_uri?code=CODE&state=STATE.
-	ConsentAllow Consent = iota
-	// ConsentRefuse: the user declines and WeChat redirects to
+	OAuthConsentAllow OAuthConsent = iota
+	// OAuthConsentRefuse: the user declines and WeChat redirects to
 	// redirect_uri?state=STATE, without a code (the older documented
 	// behaviour, which callbacks must still handle).
-	ConsentRefuse
-	// ConsentRefuseNoRedirect: the user declines and WeChat stays on its
+	OAuthConsentRefuse
+	// OAuthConsentRefuseNoRedirect: the user declines and WeChat stays on its
 	// own page (the newer documented behaviour): the authorize request
 	// answers 200 with a small HTML page and no redirect.
-	ConsentRefuseNoRedirect
+	OAuthConsentRefuseNoRedirect
 )
 
 // OAuthConfig configures an [OAuthServer]. The zero value is usable: it
@@ -211,7 +211,7 @@ type OAuthServer struct {
 	mu      sync.Mutex
 	offset  time.Duration
 	user    OAuthUser
-	consent Consent
+	consent OAuthConsent
 	faults  []OAuthFault
 	codes   map[string]*oauthCode
 	tokens  map[string]*oauthAccess // by access token
@@ -354,9 +354,9 @@ func (s *OAuthServer) SetUser(u OAuthUser) {
 }
 
 // SetConsent sets what the user does on the consent page from now on (the
-// default is ConsentAllow). It does not apply to snsapi_base, which never
+// default is OAuthConsentAllow). It does not apply to snsapi_base, which never
 // asks.
-func (s *OAuthServer) SetConsent(c Consent) {
+func (s *OAuthServer) SetConsent(c OAuthConsent) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.consent = c

@@ -162,15 +162,15 @@ func (s *OAuthServer) serveAuthorize(path string) http.HandlerFunc {
 		s.mu.Lock()
 		consent := s.consent
 		if scope == oauth.ScopeBase {
-			consent = ConsentAllow // silent authorization: nothing to refuse
+			consent = OAuthConsentAllow // silent authorization: nothing to refuse
 		}
 		var code string
-		if consent == ConsentAllow {
+		if consent == OAuthConsentAllow {
 			code = s.issueCodeLocked(scope)
 		}
 		s.mu.Unlock()
 
-		if consent == ConsentRefuseNoRedirect {
+		if consent == OAuthConsentRefuseNoRedirect {
 			writeOAuthPage(w, http.StatusOK, "已拒绝授权 Authorization refused",
 				&oauthPageError{msg: "the user refused; WeChat stays on this page"})
 			return

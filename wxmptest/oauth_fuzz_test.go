@@ -32,7 +32,7 @@ func FuzzOAuthAuthorize(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, rawQuery string, qr bool, consent int) {
 		s := NewUnstartedOAuthServer(OAuthConfig{Domains: []string{"app.example.com", "localhost"}})
-		s.SetConsent(Consent(consent % 3))
+		s.SetConsent(OAuthConsent(consent % 3))
 		path := OAuthAuthorizePath
 		if qr {
 			path = OAuthQRConnectPath

@@ -149,7 +149,7 @@ func TestOAuthBaseScope(t *testing.T) {
 	ctx := context.Background()
 	s := newOAuth(t, wxmptest.OAuthConfig{})
 	// snsapi_base is silent: a refusing user is never asked.
-	s.SetConsent(wxmptest.ConsentRefuse)
+	s.SetConsent(wxmptest.OAuthConsentRefuse)
 	cfg := s.ClientConfig(oauthCallbackURL, oauth.ScopeBase)
 	tok, err := cfg.Exchange(ctx, oauthConsent(t, cfg, "s"))
 	require.NoError(t, err)
@@ -227,19 +227,19 @@ func TestOAuthRefusal(t *testing.T) {
 			}
 			require.NoError(t, err)
 
-			s.SetConsent(wxmptest.ConsentRefuse)
+			s.SetConsent(wxmptest.OAuthConsentRefuse)
 			a := oauthFetch(t, link)
 			require.Equal(t, http.StatusFound, a.status)
 			assert.Equal(t, oauthCallbackURL+"?from=menu&state=st4te", a.location.String())
 
-			s.SetConsent(wxmptest.ConsentRefuseNoRedirect)
+			s.SetConsent(wxmptest.OAuthConsentRefuseNoRedirect)
 			a = oauthFetch(t, link)
 			assert.Equal(t, http.StatusOK, a.status)
 			assert.Nil(t, a.location)
 			assert.Contains(t, a.body, "refused")
 			assert.Equal(t, "text/html; charset=utf-8", a.header.Get("Content-Type"))
 
-			s.SetConsent(wxmptest.ConsentAllow)
+			s.SetConsent(wxmptest.OAuthConsentAllow)
 			a = oauthFetch(t, link)
 			require.Equal(t, http.StatusFound, a.status)
 			assert.Equal(t, "menu", a.location.Query().Get("from"))

@@ -65,14 +65,14 @@ func (c *cli) oauthServer(ctx context.Context, args []string) int {
 	case *appID == "":
 		return s.usageError("-appid must not be empty")
 	}
-	var consent wxmptest.Consent
+	var consent wxmptest.OAuthConsent
 	switch *consentName {
 	case "allow":
-		consent = wxmptest.ConsentAllow
+		consent = wxmptest.OAuthConsentAllow
 	case "refuse":
-		consent = wxmptest.ConsentRefuse
+		consent = wxmptest.OAuthConsentRefuse
 	case "refuse-stay":
-		consent = wxmptest.ConsentRefuseNoRedirect
+		consent = wxmptest.OAuthConsentRefuseNoRedirect
 	default:
 		return s.usageError("-consent must be allow, refuse or refuse-stay")
 	}

@@ -235,7 +235,7 @@ func TestCallbackRefusesForgedState(t *testing.T) {
 func TestRefusedConsent(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
-	h.wechat.SetConsent(wxmptest.ConsentRefuse)
+	h.wechat.SetConsent(wxmptest.OAuthConsentRefuse)
 	p := get(t, h.browser, h.app.URL+"/login")
 	assert.Equal(t, http.StatusOK, p.status)
 	assert.Equal(t, "/callback", p.url.Path)
