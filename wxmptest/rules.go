@@ -149,7 +149,10 @@ func (k Kind) String() string {
 
 // Reply is a reply as WeChat reads it, decoded by this package from the
 // protocol rather than by package reply, so that it judges replies built by
-// any library. Only the fields of its MsgType are set.
+// any library. The media fields (MediaID, Title, Description and the music
+// fields) are set only when the element matches MsgType; Content, Articles
+// and KfAccount are set whenever the reply carries them, so that a reply
+// with the wrong MsgType still shows what it held.
 type Reply struct {
 	// Kind says whether this is "success", an empty body or XML; only
 	// KindXML has the other fields.
