@@ -1,65 +1,12 @@
 package reply
 
-import (
-	"strings"
-	"unicode/utf8"
-)
+import "github.com/wxmp/wxmp/internal/xmltext"
 
-// cdata is a text element. Text goes out as a CDATA section, which is how
-// WeChat writes and documents its XML; encoding/xml splits a "]]>" inside it
-// into two sections, so any text stays well-formed.
-//
-// CDATA cannot carry a carriage return: XML parsers turn CR and CRLF into LF
-// before parsing (XML 1.0 §2.11), inside CDATA too. Text with a CR is
-// therefore written as escaped character data instead (CR becomes "&#xD;"),
-// which every XML parser reads back exactly. Only one of the two fields is
-// ever set.
-type cdata struct {
-	CDATA   string `xml:",cdata"`
-	Escaped string `xml:",chardata"`
-}
-
-// text wraps s for the wire.
-func text(s string) cdata {
-	if strings.IndexByte(s, '\r') >= 0 {
-		return cdata{Escaped: s}
-	}
-	return cdata{CDATA: s}
-}
-
-// optionalText is text(s) for an element left out when s is empty.
-func optionalText(s string) *cdata {
+// optionalText is xmltext.Wrap(s) for an element left out when s is empty.
+func optionalText(s string) *xmltext.Text {
 	if s == "" {
 		return nil
 	}
-	c := text(s)
+	c := xmltext.Wrap(s)
 	return &c
-}
-
-// invalidCharAt returns the byte offset of the first invalid UTF-8 sequence
-// or character outside XML 1.0's Char production in s, or -1 if there is
-// none.
-func invalidCharAt(s string) int {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
-				return i
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 || !isXMLChar(r) {
-			return i
-		}
-		i += size
-	}
-	return -1
-}
-
-// isXMLChar reports whether r is in XML 1.0's Char production (for runes
-// from U+0080 up; valid UTF-8 never holds surrogates).
-func isXMLChar(r rune) bool {
-	return r <= 0xFFFD || r >= 0x10000 && r <= utf8.MaxRune
 }

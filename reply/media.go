@@ -1,6 +1,9 @@
 package reply
 
-import "github.com/wxmp/wxmp/message"
+import (
+	"github.com/wxmp/wxmp/internal/xmltext"
+	"github.com/wxmp/wxmp/message"
+)
 
 // Image is an image reply (MsgType "image").
 //
@@ -23,7 +26,7 @@ func NewImage(in message.Message, mediaID string) *Image {
 }
 
 type mediaWire struct {
-	MediaID cdata `xml:"MediaId"`
+	MediaID xmltext.Text `xml:"MediaId"`
 }
 
 type imageWire struct {
@@ -37,7 +40,7 @@ func (r *Image) Marshal() ([]byte, error) {
 	if err := r.check(field{name: "Image.MediaId", value: r.MediaID, rule: requiredID}); err != nil {
 		return nil, err
 	}
-	return marshal(&imageWire{wireHeader: r.wire(typeImage), Image: mediaWire{text(r.MediaID)}})
+	return marshal(&imageWire{wireHeader: r.wire(typeImage), Image: mediaWire{xmltext.Wrap(r.MediaID)}})
 }
 
 // Voice is a voice reply (MsgType "voice"). MediaID is as in [Image].
@@ -65,7 +68,7 @@ func (r *Voice) Marshal() ([]byte, error) {
 	if err := r.check(field{name: "Voice.MediaId", value: r.MediaID, rule: requiredID}); err != nil {
 		return nil, err
 	}
-	return marshal(&voiceWire{wireHeader: r.wire(typeVoice), Voice: mediaWire{text(r.MediaID)}})
+	return marshal(&voiceWire{wireHeader: r.wire(typeVoice), Voice: mediaWire{xmltext.Wrap(r.MediaID)}})
 }
 
 // Video is a video reply (MsgType "video"). MediaID is as in [Image];
@@ -89,9 +92,9 @@ func NewVideo(in message.Message, mediaID, title, description string) *Video {
 type videoWire struct {
 	wireHeader
 	Video struct {
-		MediaID     cdata  `xml:"MediaId"`
-		Title       *cdata `xml:"Title,omitempty"`
-		Description *cdata `xml:"Description,omitempty"`
+		MediaID     xmltext.Text  `xml:"MediaId"`
+		Title       *xmltext.Text `xml:"Title,omitempty"`
+		Description *xmltext.Text `xml:"Description,omitempty"`
 	} `xml:"Video"`
 }
 
@@ -105,7 +108,7 @@ func (r *Video) Marshal() ([]byte, error) {
 		return nil, err
 	}
 	w := videoWire{wireHeader: r.wire(typeVideo)}
-	w.Video.MediaID = text(r.MediaID)
+	w.Video.MediaID = xmltext.Wrap(r.MediaID)
 	w.Video.Title = optionalText(r.Title)
 	w.Video.Description = optionalText(r.Description)
 	return marshal(&w)

@@ -1,6 +1,9 @@
 package reply
 
-import "github.com/wxmp/wxmp/message"
+import (
+	"github.com/wxmp/wxmp/internal/xmltext"
+	"github.com/wxmp/wxmp/message"
+)
 
 // Music is a music reply (MsgType "music"): a card that plays MusicURL, or
 // HQMusicURL (the high-quality file, which WeChat prefers on Wi-Fi).
@@ -37,11 +40,11 @@ func NewMusic(in message.Message, m Music) *Music {
 type musicWire struct {
 	wireHeader
 	Music struct {
-		Title        cdata `xml:"Title"`
-		Description  cdata `xml:"Description"`
-		MusicURL     cdata `xml:"MusicUrl"`
-		HQMusicURL   cdata `xml:"HQMusicUrl"`
-		ThumbMediaID cdata `xml:"ThumbMediaId"`
+		Title        xmltext.Text `xml:"Title"`
+		Description  xmltext.Text `xml:"Description"`
+		MusicURL     xmltext.Text `xml:"MusicUrl"`
+		HQMusicURL   xmltext.Text `xml:"HQMusicUrl"`
+		ThumbMediaID xmltext.Text `xml:"ThumbMediaId"`
 	} `xml:"Music"`
 }
 
@@ -57,10 +60,10 @@ func (r *Music) Marshal() ([]byte, error) {
 		return nil, err
 	}
 	w := musicWire{wireHeader: r.wire(typeMusic)}
-	w.Music.Title = text(r.Title)
-	w.Music.Description = text(r.Description)
-	w.Music.MusicURL = text(r.MusicURL)
-	w.Music.HQMusicURL = text(r.HQMusicURL)
-	w.Music.ThumbMediaID = text(r.ThumbMediaID)
+	w.Music.Title = xmltext.Wrap(r.Title)
+	w.Music.Description = xmltext.Wrap(r.Description)
+	w.Music.MusicURL = xmltext.Wrap(r.MusicURL)
+	w.Music.HQMusicURL = xmltext.Wrap(r.HQMusicURL)
+	w.Music.ThumbMediaID = xmltext.Wrap(r.ThumbMediaID)
 	return marshal(&w)
 }

@@ -3,6 +3,7 @@ package reply
 import (
 	"fmt"
 
+	"github.com/wxmp/wxmp/internal/xmltext"
 	"github.com/wxmp/wxmp/message"
 )
 
@@ -51,10 +52,10 @@ func checkCount(n int) error {
 }
 
 type articleWire struct {
-	Title       cdata `xml:"Title"`
-	Description cdata `xml:"Description"`
-	PicURL      cdata `xml:"PicUrl"`
-	URL         cdata `xml:"Url"`
+	Title       xmltext.Text `xml:"Title"`
+	Description xmltext.Text `xml:"Description"`
+	PicURL      xmltext.Text `xml:"PicUrl"`
+	URL         xmltext.Text `xml:"Url"`
 }
 
 type newsWire struct {
@@ -88,10 +89,10 @@ func (r *News) Marshal() ([]byte, error) {
 			return nil, err
 		}
 		w.Articles[i] = articleWire{
-			Title:       text(a.Title),
-			Description: text(a.Description),
-			PicURL:      text(a.PicURL),
-			URL:         text(a.URL),
+			Title:       xmltext.Wrap(a.Title),
+			Description: xmltext.Wrap(a.Description),
+			PicURL:      xmltext.Wrap(a.PicURL),
+			URL:         xmltext.Wrap(a.URL),
 		}
 	}
 	return marshal(&w)

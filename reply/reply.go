@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wxmp/wxmp/internal/xmltext"
 	"github.com/wxmp/wxmp/message"
 )
 
@@ -103,19 +104,19 @@ func addressTo(in message.Message) Header {
 
 // wireHeader is Header as it goes on the wire, with the root element.
 type wireHeader struct {
-	XMLName      xml.Name `xml:"xml"`
-	ToUserName   cdata    `xml:"ToUserName"`
-	FromUserName cdata    `xml:"FromUserName"`
-	CreateTime   int64    `xml:"CreateTime"`
-	MsgType      cdata    `xml:"MsgType"`
+	XMLName      xml.Name     `xml:"xml"`
+	ToUserName   xmltext.Text `xml:"ToUserName"`
+	FromUserName xmltext.Text `xml:"FromUserName"`
+	CreateTime   int64        `xml:"CreateTime"`
+	MsgType      xmltext.Text `xml:"MsgType"`
 }
 
 func (h *Header) wire(msgType string) wireHeader {
 	return wireHeader{
-		ToUserName:   text(h.ToUserName),
-		FromUserName: text(h.FromUserName),
+		ToUserName:   xmltext.Wrap(h.ToUserName),
+		FromUserName: xmltext.Wrap(h.FromUserName),
 		CreateTime:   h.CreateTime,
-		MsgType:      text(msgType),
+		MsgType:      xmltext.Wrap(msgType),
 	}
 }
 
@@ -161,7 +162,7 @@ func checkItem(i int, fields ...field) error {
 			f.rule == requiredID && strings.TrimSpace(f.value) == "":
 			return fmt.Errorf("%w: %s", ErrMissingField, itemName(i, f.name))
 		}
-		if at := invalidCharAt(f.value); at >= 0 {
+		if at := xmltext.InvalidCharAt(f.value); at >= 0 {
 			return fmt.Errorf("%w: %s at byte %d", ErrInvalidChar, itemName(i, f.name), at)
 		}
 	}

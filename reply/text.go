@@ -1,6 +1,9 @@
 package reply
 
-import "github.com/wxmp/wxmp/message"
+import (
+	"github.com/wxmp/wxmp/internal/xmltext"
+	"github.com/wxmp/wxmp/message"
+)
 
 // Text is a text reply (MsgType "text"). Content may hold newlines, which
 // WeChat shows as line breaks; it is required: to send nothing, write
@@ -21,7 +24,7 @@ func NewText(in message.Message, content string) *Text {
 
 type textWire struct {
 	wireHeader
-	Content cdata `xml:"Content"`
+	Content xmltext.Text `xml:"Content"`
 }
 
 // Marshal returns the reply as XML. Errors wrap ErrMissingField (no
@@ -30,5 +33,5 @@ func (r *Text) Marshal() ([]byte, error) {
 	if err := r.check(field{name: "Content", value: r.Content, rule: requiredText}); err != nil {
 		return nil, err
 	}
-	return marshal(&textWire{wireHeader: r.wire(typeText), Content: text(r.Content)})
+	return marshal(&textWire{wireHeader: r.wire(typeText), Content: xmltext.Wrap(r.Content)})
 }

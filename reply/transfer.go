@@ -1,6 +1,9 @@
 package reply
 
-import "github.com/wxmp/wxmp/message"
+import (
+	"github.com/wxmp/wxmp/internal/xmltext"
+	"github.com/wxmp/wxmp/message"
+)
 
 // TransferCustomerService hands the user's message to the customer-service
 // (客服) system instead of answering it (MsgType
@@ -29,7 +32,7 @@ func NewTransferCustomerService(in message.Message, kfAccount string) *TransferC
 type transferWire struct {
 	wireHeader
 	TransInfo *struct {
-		KfAccount cdata `xml:"KfAccount"`
+		KfAccount xmltext.Text `xml:"KfAccount"`
 	} `xml:"TransInfo,omitempty"`
 }
 
@@ -42,8 +45,8 @@ func (r *TransferCustomerService) Marshal() ([]byte, error) {
 	w := transferWire{wireHeader: r.wire(typeTransfer)}
 	if r.KfAccount != "" {
 		w.TransInfo = &struct {
-			KfAccount cdata `xml:"KfAccount"`
-		}{text(r.KfAccount)}
+			KfAccount xmltext.Text `xml:"KfAccount"`
+		}{xmltext.Wrap(r.KfAccount)}
 	}
 	return marshal(&w)
 }

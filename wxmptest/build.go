@@ -7,9 +7,9 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/wxmp/wxmp/event"
+	"github.com/wxmp/wxmp/internal/xmltext"
 	"github.com/wxmp/wxmp/message"
 )
 
@@ -198,10 +198,10 @@ func writeValue(enc *xml.Encoder, name string, v reflect.Value) error {
 	start := xml.StartElement{Name: xml.Name{Local: name}}
 	switch v.Kind() {
 	case reflect.String:
-		if at := invalidChar(v.String()); at >= 0 {
+		if at := xmltext.InvalidCharAt(v.String()); at >= 0 {
 			return fmt.Errorf("field %s: byte %d is not a character XML can carry", name, at)
 		}
-		return enc.EncodeElement(text(v.String()), start)
+		return enc.EncodeElement(xmltext.Wrap(v.String()), start)
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		return enc.EncodeElement(strconv.FormatInt(v.Int(), 10), start)
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
@@ -232,36 +232,4 @@ func writeValue(enc *xml.Encoder, name string, v reflect.Value) error {
 		return writeValue(enc, name, v.Elem())
 	}
 	return fmt.Errorf("field %s: cannot write a %s", name, v.Kind())
-}
-
-// cdata is a text element as WeChat writes it: a CDATA section (encoding/xml
-// splits a "]]>" inside it in two), or escaped text when it holds a
-// carriage return, which XML parsers would turn into a line feed inside
-// CDATA. Only one of the two fields is ever set.
-type cdata struct {
-	CDATA   string `xml:",cdata"`
-	Escaped string `xml:",chardata"`
-}
-
-// text wraps s for the wire.
-func text(s string) cdata {
-	if strings.IndexByte(s, '\r') >= 0 {
-		return cdata{Escaped: s}
-	}
-	return cdata{CDATA: s}
-}
-
-// invalidChar returns the byte offset of the first invalid UTF-8 sequence
-// or character outside XML 1.0's Char production in s, or -1.
-func invalidChar(s string) int {
-	for i, r := range s {
-		switch {
-		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
-			return i
-		case r == '\t' || r == '\n' || r == '\r':
-		case r < 0x20, r >= 0xD800 && r <= 0xDFFF, r == 0xFFFE, r == 0xFFFF:
-			return i
-		}
-	}
-	return -1
 }

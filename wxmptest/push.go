@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/wxmp/wxmp/internal/xmltext"
 	"github.com/wxmp/wxmp/message"
 	"github.com/wxmp/wxmp/msgcrypt"
 	"github.com/wxmp/wxmp/signature"
@@ -226,7 +227,7 @@ func (p *Pusher) seal(push []byte, head pushHead) (url.Values, []byte, error) {
 		if to == "" {
 			to = p.account
 		}
-		body, err = xml.Marshal(safeBody{ToUserName: text(to), Encrypt: text(env.Encrypt)})
+		body, err = xml.Marshal(safeBody{ToUserName: xmltext.Wrap(to), Encrypt: xmltext.Wrap(env.Encrypt)})
 	} else {
 		body, err = addEncrypt(push, env.Encrypt)
 	}
@@ -238,9 +239,9 @@ func (p *Pusher) seal(push []byte, head pushHead) (url.Values, []byte, error) {
 
 // safeBody is a push in the safe mode: the account's ID and the ciphertext.
 type safeBody struct {
-	XMLName    xml.Name `xml:"xml"`
-	ToUserName cdata    `xml:"ToUserName"`
-	Encrypt    cdata    `xml:"Encrypt"`
+	XMLName    xml.Name     `xml:"xml"`
+	ToUserName xmltext.Text `xml:"ToUserName"`
+	Encrypt    xmltext.Text `xml:"Encrypt"`
 }
 
 // addEncrypt returns push with an <Encrypt> element holding encrypt added
@@ -250,7 +251,7 @@ type safeBody struct {
 func addEncrypt(push []byte, encrypt string) ([]byte, error) {
 	var elem bytes.Buffer
 	enc := xml.NewEncoder(&elem)
-	if err := enc.EncodeElement(text(encrypt), xml.StartElement{Name: xml.Name{Local: "Encrypt"}}); err != nil {
+	if err := enc.EncodeElement(xmltext.Wrap(encrypt), xml.StartElement{Name: xml.Name{Local: "Encrypt"}}); err != nil {
 		return nil, err
 	}
 	if err := enc.Flush(); err != nil {
