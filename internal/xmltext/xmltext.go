@@ -25,10 +25,16 @@ type Text struct {
 
 // Wrap returns s as a Text for the wire.
 func Wrap(s string) Text {
-	if strings.IndexByte(s, '\r') >= 0 {
+	if escapes(s) {
 		return Text{Escaped: s}
 	}
 	return Text{CDATA: s}
+}
+
+// escapes reports whether s goes out as escaped character data rather
+// than CDATA (see [Text]).
+func escapes(s string) bool {
+	return strings.IndexByte(s, '\r') >= 0
 }
 
 // InvalidCharAt returns the byte offset of the first invalid UTF-8 sequence
