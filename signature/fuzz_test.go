@@ -1,6 +1,8 @@
 package signature_test
 
 import (
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -32,6 +34,32 @@ func FuzzVerify(f *testing.F) {
 		}
 		if want := signature.Compute(token, timestamp, nonce); strings.ToLower(sig) != want {
 			t.Fatalf("accepted signature %q, want %q", sig, want)
+		}
+	})
+}
+
+// FuzzVerifyRequest is the differential test of VerifyRequest, which reads
+// the raw query itself, against VerifyQuery over r.URL.Query(): for any raw
+// query both must give the same result and the same error text. When resign
+// is set, a correct signature for whatever timestamp and nonce the query
+// holds is put first, so the accepting path is explored too.
+func FuzzVerifyRequest(f *testing.F) {
+	official := officialQuery(f).Encode()
+	f.Add(official, false)
+	f.Add(official+"&echostr=hello", false)
+	f.Add("timestamp=1+2&nonce=%41&signature=x", true)
+	f.Add("timestamp=1;2&timestamp=3&nonce=%zz&nonce=4", true)
+	f.Add("", false)
+	f.Fuzz(func(t *testing.T, raw string, resign bool) {
+		if resign {
+			q, _ := url.ParseQuery(raw)
+			raw = "signature=" + signature.Compute(officialToken, q.Get("timestamp"), q.Get("nonce")) + "&" + raw
+		}
+		r := &http.Request{URL: &url.URL{RawQuery: raw}}
+		got := signature.VerifyRequest(officialToken, r)
+		want := signature.VerifyQuery(officialToken, r.URL.Query())
+		if (got == nil) != (want == nil) || got != nil && got.Error() != want.Error() {
+			t.Fatalf("query %q: VerifyRequest gives %v, VerifyQuery %v", raw, got, want)
 		}
 	})
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+
+	"github.com/wxmp/wxmp/internal/query"
 )
 
 // Names of the query parameters WeChat signs every request to a server URL
@@ -29,10 +31,16 @@ func VerifyQuery(token string, q url.Values, opts ...Option) error {
 // back verbatim) and the POST of every push. It never reads the body. A nil
 // request or URL is reported as [ErrMissingParams].
 //
+// It reads the three parameters straight from r.URL.RawQuery, with the
+// meaning r.URL.Query() gives them, without building url.Values: nothing is
+// allocated for a query as WeChat sends it.
+//
 // See https://developers.weixin.qq.com/doc/offiaccount/en/Basic_Information/Access_Overview.html
 func VerifyRequest(token string, r *http.Request, opts ...Option) error {
 	if r == nil || r.URL == nil {
 		return fmt.Errorf("%w: no request URL", ErrMissingParams)
 	}
-	return VerifyQuery(token, r.URL.Query(), opts...)
+	params := [...]query.Param{{Name: ParamTimestamp}, {Name: ParamNonce}, {Name: ParamSignature}}
+	query.Scan(r.URL.RawQuery, params[:])
+	return Verify(token, params[0].Value, params[1].Value, params[2].Value, opts...)
 }

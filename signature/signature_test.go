@@ -237,3 +237,16 @@ func BenchmarkVerify(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkVerifyRequest checks the query of a real push, as a handler does
+// on every request; it should allocate nothing.
+func BenchmarkVerifyRequest(b *testing.B) {
+	q := officialQuery(b)
+	r := httptest.NewRequest("POST", "/wx?"+q.Encode()+"&openid=oyORnuP8q7ou2gfYjqLzSIWZf0rs", strings.NewReader("<xml/>"))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := signature.VerifyRequest(officialToken, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
