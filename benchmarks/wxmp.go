@@ -1,0 +1,83 @@
+package benchmarks
+
+import (
+	"io"
+	"net/http"
+
+	"github.com/wxmp/wxmp/message"
+	"github.com/wxmp/wxmp/msgcrypt"
+	"github.com/wxmp/wxmp/reply"
+	"github.com/wxmp/wxmp/signature"
+)
+
+// xmlType is the Content-Type our handlers answer a reply with.
+const xmlType = "application/xml; charset=utf-8"
+
+// WxmpPlain returns the plain-mode handler a user of wxmp writes, as in the
+// README: check the query signature, read the body (at most 1 MiB), parse
+// it, and echo a text message back as a text reply.
+func WxmpPlain(token string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := signature.VerifyRequest(token, r); err != nil {
+			http.Error(w, "forbidden", http.StatusForbidden)
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+		if err != nil {
+			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		msg, err := message.Parse(body)
+		if err != nil {
+			http.Error(w, "bad push", http.StatusBadRequest)
+			return
+		}
+		text, ok := msg.(*message.Text)
+		if !ok {
+			io.WriteString(w, reply.Success)
+			return
+		}
+		out, err := reply.NewText(text, text.Content).Marshal()
+		if err != nil {
+			io.WriteString(w, reply.Success)
+			return
+		}
+		w.Header().Set("Content-Type", xmlType)
+		w.Write(out)
+	})
+}
+
+// WxmpSafe returns the handler a user of wxmp writes for the encrypted
+// modes, as in msgcrypt's package documentation: open the push (signature,
+// msg_signature, decryption, AppID), parse it, and seal the echo.
+func WxmpSafe(c *msgcrypt.Crypter) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := c.OpenRequest(r)
+		if err != nil {
+			http.Error(w, "forbidden", http.StatusForbidden)
+			return
+		}
+		msg, err := message.Parse(p.Plaintext)
+		if err != nil {
+			http.Error(w, "bad push", http.StatusBadRequest)
+			return
+		}
+		text, ok := msg.(*message.Text)
+		if !ok {
+			io.WriteString(w, reply.Success)
+			return
+		}
+		out, err := reply.NewText(text, text.Content).Marshal()
+		if err != nil {
+			io.WriteString(w, reply.Success)
+			return
+		}
+		sealed, err := p.Seal(out)
+		if err != nil {
+			io.WriteString(w, reply.Success)
+			return
+		}
+		w.Header().Set("Content-Type", xmlType)
+		w.Write(sealed)
+	})
+}
