@@ -78,3 +78,77 @@ func BenchmarkMatch(b *testing.B) {
 		}
 	}
 }
+
+func TestSumWith(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("Zz09+/", 80) // a base64 ciphertext is longer than the stack buffer
+	// extra must land in its sorted place whatever the other parts are.
+	for _, tt := range []struct {
+		name  string
+		extra string
+		parts []string
+	}{
+		{"extra sorts first", "0", []string{"b", "a", "c"}},
+		{"extra sorts last", "z", []string{"b", "a", "c"}},
+		{"extra in the middle", "bb", []string{"c", "a", "b"}},
+		{"extra equal to a part", "b", []string{"b", "a"}},
+		{"extra a prefix of a part", "ab", []string{"abc", "a"}},
+		{"empty extra", "", []string{"b", "a"}},
+		{"msg_signature shape", long, []string{"spamtest", "1409735669", "1320562132"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			want := sha1sort.Sum(append([]string{tt.extra}, tt.parts...)...)
+			for _, scratch := range [][]byte{nil, make([]byte, 4), make([]byte, 1024)} {
+				got := sha1sort.SumWith(scratch, []byte(tt.extra), tt.parts...)
+				assert.Equal(t, want, string(got[:]), "scratch of %d bytes", len(scratch))
+			}
+		})
+	}
+}
+
+func TestMatchIn(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("Zz09+/", 80)
+	sig := sha1sort.Sum("spamtest", "1409735669", "1320562132", long)
+	for _, scratch := range [][]byte{nil, make([]byte, 4), make([]byte, 1024)} {
+		assert.True(t, sha1sort.MatchIn(scratch, strings.ToUpper(sig), "spamtest", "1409735669", "1320562132", long))
+		assert.False(t, sha1sort.MatchIn(scratch, sig, "spamtest", "1409735669", "1320562133", long))
+	}
+}
+
+func TestLongPartsNeedNoAllocationWithScratch(t *testing.T) {
+	long := strings.Repeat("Zz09+/", 80)
+	extra := []byte(long)
+	scratch := make([]byte, 1024)
+	sig := sha1sort.Sum("spamtest", "1409735669", "1320562132", long)
+	assert.Zero(t, testing.AllocsPerRun(100, func() {
+		sha1sort.MatchIn(scratch, sig, "spamtest", "1409735669", "1320562132", long)
+	}))
+	assert.Zero(t, testing.AllocsPerRun(100, func() {
+		sha1sort.SumWith(scratch, extra, "spamtest", "1409735669", "1320562132")
+	}))
+	assert.Equal(t, 1.0, testing.AllocsPerRun(100, func() {
+		sha1sort.Match(sig, "spamtest", "1409735669", "1320562132", long)
+	}), "without scratch, a join longer than the stack buffer goes on the heap")
+}
+
+// BenchmarkMatchCiphertext checks a msg_signature over the base64 of a
+// 300-byte message, with and without a scratch buffer for the join.
+func BenchmarkMatchCiphertext(b *testing.B) {
+	long := strings.Repeat("Zz09+/", 79) // 474 characters, as for a 300-byte push
+	sig := sha1sort.Sum("spamtest", "1409735669", "1320562132", long)
+	b.Run("own buffer", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			sha1sort.Match(sig, "spamtest", "1409735669", "1320562132", long)
+		}
+	})
+	b.Run("scratch", func(b *testing.B) {
+		scratch := make([]byte, 1024)
+		b.ReportAllocs()
+		for b.Loop() {
+			sha1sort.MatchIn(scratch, sig, "spamtest", "1409735669", "1320562132", long)
+		}
+	})
+}
