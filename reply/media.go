@@ -1,9 +1,6 @@
 package reply
 
-import (
-	"github.com/wxmp/wxmp/internal/xmltext"
-	"github.com/wxmp/wxmp/message"
-)
+import "github.com/wxmp/wxmp/message"
 
 // Image is an image reply (MsgType "image").
 //
@@ -25,22 +22,24 @@ func NewImage(in message.Message, mediaID string) *Image {
 	return &Image{Header: addressTo(in), MediaID: mediaID}
 }
 
-type mediaWire struct {
-	MediaID xmltext.Text `xml:"MediaId"`
-}
-
-type imageWire struct {
-	wireHeader
-	Image mediaWire `xml:"Image"`
-}
-
 // Marshal returns the reply as XML. Errors wrap ErrMissingField (no
 // ToUserName, FromUserName or MediaID) or ErrInvalidChar.
 func (r *Image) Marshal() ([]byte, error) {
 	if err := r.check(field{name: "Image.MediaId", value: r.MediaID, rule: requiredID}); err != nil {
 		return nil, err
 	}
-	return marshal(&imageWire{wireHeader: r.wire(typeImage), Image: mediaWire{xmltext.Wrap(r.MediaID)}})
+	return r.appendTo(make([]byte, 0, r.size())), nil
+}
+
+func (r *Image) size() int {
+	return r.Header.size(typeImage) + len("<Image></Image></xml>") + elemLen("MediaId", r.MediaID)
+}
+
+func (r *Image) appendTo(b []byte) []byte {
+	b = r.Header.appendTo(b, typeImage)
+	b = append(b, "<Image>"...)
+	b = appendElem(b, "MediaId", r.MediaID)
+	return append(b, "</Image></xml>"...)
 }
 
 // Voice is a voice reply (MsgType "voice"). MediaID is as in [Image].
@@ -57,18 +56,24 @@ func NewVoice(in message.Message, mediaID string) *Voice {
 	return &Voice{Header: addressTo(in), MediaID: mediaID}
 }
 
-type voiceWire struct {
-	wireHeader
-	Voice mediaWire `xml:"Voice"`
-}
-
 // Marshal returns the reply as XML. Errors wrap ErrMissingField (no
 // ToUserName, FromUserName or MediaID) or ErrInvalidChar.
 func (r *Voice) Marshal() ([]byte, error) {
 	if err := r.check(field{name: "Voice.MediaId", value: r.MediaID, rule: requiredID}); err != nil {
 		return nil, err
 	}
-	return marshal(&voiceWire{wireHeader: r.wire(typeVoice), Voice: mediaWire{xmltext.Wrap(r.MediaID)}})
+	return r.appendTo(make([]byte, 0, r.size())), nil
+}
+
+func (r *Voice) size() int {
+	return r.Header.size(typeVoice) + len("<Voice></Voice></xml>") + elemLen("MediaId", r.MediaID)
+}
+
+func (r *Voice) appendTo(b []byte) []byte {
+	b = r.Header.appendTo(b, typeVoice)
+	b = append(b, "<Voice>"...)
+	b = appendElem(b, "MediaId", r.MediaID)
+	return append(b, "</Voice></xml>"...)
 }
 
 // Video is a video reply (MsgType "video"). MediaID is as in [Image];
@@ -89,15 +94,6 @@ func NewVideo(in message.Message, mediaID, title, description string) *Video {
 	return &Video{Header: addressTo(in), MediaID: mediaID, Title: title, Description: description}
 }
 
-type videoWire struct {
-	wireHeader
-	Video struct {
-		MediaID     xmltext.Text  `xml:"MediaId"`
-		Title       *xmltext.Text `xml:"Title,omitempty"`
-		Description *xmltext.Text `xml:"Description,omitempty"`
-	} `xml:"Video"`
-}
-
 // Marshal returns the reply as XML. Errors wrap ErrMissingField (no
 // ToUserName, FromUserName or MediaID) or ErrInvalidChar.
 func (r *Video) Marshal() ([]byte, error) {
@@ -107,9 +103,21 @@ func (r *Video) Marshal() ([]byte, error) {
 		field{name: "Video.Description", value: r.Description}); err != nil {
 		return nil, err
 	}
-	w := videoWire{wireHeader: r.wire(typeVideo)}
-	w.Video.MediaID = xmltext.Wrap(r.MediaID)
-	w.Video.Title = optionalText(r.Title)
-	w.Video.Description = optionalText(r.Description)
-	return marshal(&w)
+	return r.appendTo(make([]byte, 0, r.size())), nil
+}
+
+func (r *Video) size() int {
+	return r.Header.size(typeVideo) + len("<Video></Video></xml>") +
+		elemLen("MediaId", r.MediaID) +
+		optionalLen("Title", r.Title) +
+		optionalLen("Description", r.Description)
+}
+
+func (r *Video) appendTo(b []byte) []byte {
+	b = r.Header.appendTo(b, typeVideo)
+	b = append(b, "<Video>"...)
+	b = appendElem(b, "MediaId", r.MediaID)
+	b = appendOptional(b, "Title", r.Title)
+	b = appendOptional(b, "Description", r.Description)
+	return append(b, "</Video></xml>"...)
 }

@@ -1,9 +1,6 @@
 package reply
 
-import (
-	"github.com/wxmp/wxmp/internal/xmltext"
-	"github.com/wxmp/wxmp/message"
-)
+import "github.com/wxmp/wxmp/message"
 
 // Music is a music reply (MsgType "music"): a card that plays MusicURL, or
 // HQMusicURL (the high-quality file, which WeChat prefers on Wi-Fi).
@@ -37,17 +34,6 @@ func NewMusic(in message.Message, m Music) *Music {
 	return &m
 }
 
-type musicWire struct {
-	wireHeader
-	Music struct {
-		Title        xmltext.Text `xml:"Title"`
-		Description  xmltext.Text `xml:"Description"`
-		MusicURL     xmltext.Text `xml:"MusicUrl"`
-		HQMusicURL   xmltext.Text `xml:"HQMusicUrl"`
-		ThumbMediaID xmltext.Text `xml:"ThumbMediaId"`
-	} `xml:"Music"`
-}
-
 // Marshal returns the reply as XML. Errors wrap ErrMissingField (no
 // ToUserName, FromUserName or ThumbMediaID) or ErrInvalidChar.
 func (r *Music) Marshal() ([]byte, error) {
@@ -59,11 +45,25 @@ func (r *Music) Marshal() ([]byte, error) {
 		field{name: "Music.ThumbMediaId", value: r.ThumbMediaID, rule: requiredID}); err != nil {
 		return nil, err
 	}
-	w := musicWire{wireHeader: r.wire(typeMusic)}
-	w.Music.Title = xmltext.Wrap(r.Title)
-	w.Music.Description = xmltext.Wrap(r.Description)
-	w.Music.MusicURL = xmltext.Wrap(r.MusicURL)
-	w.Music.HQMusicURL = xmltext.Wrap(r.HQMusicURL)
-	w.Music.ThumbMediaID = xmltext.Wrap(r.ThumbMediaID)
-	return marshal(&w)
+	return r.appendTo(make([]byte, 0, r.size())), nil
+}
+
+func (r *Music) size() int {
+	return r.Header.size(typeMusic) + len("<Music></Music></xml>") +
+		elemLen("Title", r.Title) +
+		elemLen("Description", r.Description) +
+		elemLen("MusicUrl", r.MusicURL) +
+		elemLen("HQMusicUrl", r.HQMusicURL) +
+		elemLen("ThumbMediaId", r.ThumbMediaID)
+}
+
+func (r *Music) appendTo(b []byte) []byte {
+	b = r.Header.appendTo(b, typeMusic)
+	b = append(b, "<Music>"...)
+	b = appendElem(b, "Title", r.Title)
+	b = appendElem(b, "Description", r.Description)
+	b = appendElem(b, "MusicUrl", r.MusicURL)
+	b = appendElem(b, "HQMusicUrl", r.HQMusicURL)
+	b = appendElem(b, "ThumbMediaId", r.ThumbMediaID)
+	return append(b, "</Music></xml>"...)
 }

@@ -2,8 +2,8 @@ package reply
 
 import (
 	"fmt"
+	"strconv"
 
-	"github.com/wxmp/wxmp/internal/xmltext"
 	"github.com/wxmp/wxmp/message"
 )
 
@@ -51,19 +51,6 @@ func checkCount(n int) error {
 	return nil
 }
 
-type articleWire struct {
-	Title       xmltext.Text `xml:"Title"`
-	Description xmltext.Text `xml:"Description"`
-	PicURL      xmltext.Text `xml:"PicUrl"`
-	URL         xmltext.Text `xml:"Url"`
-}
-
-type newsWire struct {
-	wireHeader
-	ArticleCount int           `xml:"ArticleCount"`
-	Articles     []articleWire `xml:"Articles>item"`
-}
-
 // Marshal returns the reply as XML. Errors wrap ErrArticleCount,
 // ErrMissingField (no ToUserName, FromUserName, or an article without a
 // Title) or ErrInvalidChar.
@@ -74,11 +61,6 @@ func (r *News) Marshal() ([]byte, error) {
 	if err := r.check(); err != nil {
 		return nil, err
 	}
-	w := newsWire{
-		wireHeader:   r.wire(typeNews),
-		ArticleCount: len(r.Articles),
-		Articles:     make([]articleWire, len(r.Articles)),
-	}
 	for i, a := range r.Articles {
 		if err := checkItem(i,
 			field{name: "Title", value: a.Title, rule: requiredText},
@@ -88,12 +70,35 @@ func (r *News) Marshal() ([]byte, error) {
 		); err != nil {
 			return nil, err
 		}
-		w.Articles[i] = articleWire{
-			Title:       xmltext.Wrap(a.Title),
-			Description: xmltext.Wrap(a.Description),
-			PicURL:      xmltext.Wrap(a.PicURL),
-			URL:         xmltext.Wrap(a.URL),
-		}
 	}
-	return marshal(&w)
+	return r.appendTo(make([]byte, 0, r.size())), nil
+}
+
+func (r *News) size() int {
+	n := r.Header.size(typeNews) +
+		len("<ArticleCount></ArticleCount><Articles></Articles></xml>") + intLen(int64(len(r.Articles)))
+	for _, a := range r.Articles {
+		n += len("<item></item>") +
+			elemLen("Title", a.Title) +
+			elemLen("Description", a.Description) +
+			elemLen("PicUrl", a.PicURL) +
+			elemLen("Url", a.URL)
+	}
+	return n
+}
+
+func (r *News) appendTo(b []byte) []byte {
+	b = r.Header.appendTo(b, typeNews)
+	b = append(b, "<ArticleCount>"...)
+	b = strconv.AppendInt(b, int64(len(r.Articles)), 10)
+	b = append(b, "</ArticleCount><Articles>"...)
+	for _, a := range r.Articles {
+		b = append(b, "<item>"...)
+		b = appendElem(b, "Title", a.Title)
+		b = appendElem(b, "Description", a.Description)
+		b = appendElem(b, "PicUrl", a.PicURL)
+		b = appendElem(b, "Url", a.URL)
+		b = append(b, "</item>"...)
+	}
+	return append(b, "</Articles></xml>"...)
 }

@@ -1,7 +1,6 @@
 package reply
 
 import (
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"reflect"
@@ -102,24 +101,6 @@ func addressTo(in message.Message) Header {
 	return h
 }
 
-// wireHeader is Header as it goes on the wire, with the root element.
-type wireHeader struct {
-	XMLName      xml.Name     `xml:"xml"`
-	ToUserName   xmltext.Text `xml:"ToUserName"`
-	FromUserName xmltext.Text `xml:"FromUserName"`
-	CreateTime   int64        `xml:"CreateTime"`
-	MsgType      xmltext.Text `xml:"MsgType"`
-}
-
-func (h *Header) wire(msgType string) wireHeader {
-	return wireHeader{
-		ToUserName:   xmltext.Wrap(h.ToUserName),
-		FromUserName: xmltext.Wrap(h.FromUserName),
-		CreateTime:   h.CreateTime,
-		MsgType:      xmltext.Wrap(msgType),
-	}
-}
-
 // check returns the first problem of a reply: its header's addresses
 // first, then fields (see [checkItem]). It takes the header's fields as
 // values, not as a slice to append to, so that checking a reply allocates
@@ -174,14 +155,4 @@ func itemName(i int, name string) string {
 		return name
 	}
 	return fmt.Sprintf("Articles[%d].%s", i, name)
-}
-
-// marshal encodes a checked wire struct.
-func marshal(v any) ([]byte, error) {
-	b, err := xml.Marshal(v)
-	if err != nil {
-		// Only a bug in this package's wire types can get here.
-		return nil, fmt.Errorf("reply: encoding XML: %w", err)
-	}
-	return b, nil
 }

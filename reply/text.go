@@ -1,9 +1,6 @@
 package reply
 
-import (
-	"github.com/wxmp/wxmp/internal/xmltext"
-	"github.com/wxmp/wxmp/message"
-)
+import "github.com/wxmp/wxmp/message"
 
 // Text is a text reply (MsgType "text"). Content may hold newlines, which
 // WeChat shows as line breaks; it is required: to send nothing, write
@@ -22,16 +19,21 @@ func NewText(in message.Message, content string) *Text {
 	return &Text{Header: addressTo(in), Content: content}
 }
 
-type textWire struct {
-	wireHeader
-	Content xmltext.Text `xml:"Content"`
-}
-
 // Marshal returns the reply as XML. Errors wrap ErrMissingField (no
 // ToUserName, FromUserName or Content) or ErrInvalidChar.
 func (r *Text) Marshal() ([]byte, error) {
 	if err := r.check(field{name: "Content", value: r.Content, rule: requiredText}); err != nil {
 		return nil, err
 	}
-	return marshal(&textWire{wireHeader: r.wire(typeText), Content: xmltext.Wrap(r.Content)})
+	return r.appendTo(make([]byte, 0, r.size())), nil
+}
+
+func (r *Text) size() int {
+	return r.Header.size(typeText) + elemLen("Content", r.Content) + len("</xml>")
+}
+
+func (r *Text) appendTo(b []byte) []byte {
+	b = r.Header.appendTo(b, typeText)
+	b = appendElem(b, "Content", r.Content)
+	return append(b, "</xml>"...)
 }

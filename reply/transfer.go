@@ -1,9 +1,6 @@
 package reply
 
-import (
-	"github.com/wxmp/wxmp/internal/xmltext"
-	"github.com/wxmp/wxmp/message"
-)
+import "github.com/wxmp/wxmp/message"
 
 // TransferCustomerService hands the user's message to the customer-service
 // (客服) system instead of answering it (MsgType
@@ -29,24 +26,30 @@ func NewTransferCustomerService(in message.Message, kfAccount string) *TransferC
 	return &TransferCustomerService{Header: addressTo(in), KfAccount: kfAccount}
 }
 
-type transferWire struct {
-	wireHeader
-	TransInfo *struct {
-		KfAccount xmltext.Text `xml:"KfAccount"`
-	} `xml:"TransInfo,omitempty"`
-}
-
 // Marshal returns the reply as XML. Errors wrap ErrMissingField (no
 // ToUserName or FromUserName) or ErrInvalidChar.
 func (r *TransferCustomerService) Marshal() ([]byte, error) {
 	if err := r.check(field{name: "TransInfo.KfAccount", value: r.KfAccount}); err != nil {
 		return nil, err
 	}
-	w := transferWire{wireHeader: r.wire(typeTransfer)}
+	return r.appendTo(make([]byte, 0, r.size())), nil
+}
+
+// size and appendTo leave <TransInfo> out when KfAccount is "".
+func (r *TransferCustomerService) size() int {
+	n := r.Header.size(typeTransfer) + len("</xml>")
 	if r.KfAccount != "" {
-		w.TransInfo = &struct {
-			KfAccount xmltext.Text `xml:"KfAccount"`
-		}{xmltext.Wrap(r.KfAccount)}
+		n += len("<TransInfo></TransInfo>") + elemLen("KfAccount", r.KfAccount)
 	}
-	return marshal(&w)
+	return n
+}
+
+func (r *TransferCustomerService) appendTo(b []byte) []byte {
+	b = r.Header.appendTo(b, typeTransfer)
+	if r.KfAccount != "" {
+		b = append(b, "<TransInfo>"...)
+		b = appendElem(b, "KfAccount", r.KfAccount)
+		b = append(b, "</TransInfo>"...)
+	}
+	return append(b, "</xml>"...)
 }
