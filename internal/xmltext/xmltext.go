@@ -1,6 +1,10 @@
 // Package xmltext writes text into WeChat's XML the way WeChat writes it,
 // and finds characters XML cannot carry. Package reply uses it for replies
 // and package wxmptest for the pushes it builds, so both follow one rule.
+//
+// [Text] (with [Wrap]) is the rule as a field type for encoding/xml;
+// [Append] writes the same bytes into a []byte for code that writes XML
+// without encoding/xml, and [Len] says beforehand how many.
 package xmltext
 
 import (
