@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/xml"
+	"fmt"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -146,6 +148,54 @@ func FuzzOpen(f *testing.F) {
 			}
 		default:
 			t.Fatalf("accepted encrypt_type %q", q.Get("encrypt_type"))
+		}
+	})
+}
+
+// FuzzOpenRequest is the differential test of OpenRequest, which reads the
+// raw query and the body itself, against Open over r.URL.Query() and the
+// whole body: on any query and body both must give the same push or the
+// same error text. When resign is set, correct signatures for the query's
+// timestamp and nonce and the body's Encrypt are put first in the query, so
+// that the accepting paths are explored too.
+func FuzzOpenRequest(f *testing.F) {
+	v := loadVector(f, "official_demo")
+	c := v.crypter(f, msgcrypt.WithMaxBodyBytes(2048))
+	f.Add(v.query().Encode(), v.Body, false)
+	f.Add(v.query().Encode(), safeBody(v.Encrypt), false)
+	f.Add("encrypt_type=aes&nonce=1+2&timestamp=%31&msg_signature=x;y", safeBody(v.Encrypt), true)
+	f.Add(plainQuery().Encode()+"&encrypt_type=raw", []byte("<xml/>"), false)
+	f.Add("encrypt_type=aes&encrypt_type=%zz", v.Body, true)
+	f.Add("", []byte(nil), false)
+	f.Fuzz(func(t *testing.T, raw string, body []byte, resign bool) {
+		if resign {
+			q, _ := url.ParseQuery(raw)
+			ts, nonce := q.Get("timestamp"), q.Get("nonce")
+			var outer struct {
+				Encrypt string `xml:"Encrypt"`
+			}
+			_ = xml.Unmarshal(wire.Trim(body), &outer)
+			raw = "signature=" + signature.Compute(v.Token, ts, nonce) +
+				"&msg_signature=" + msgcrypt.MsgSignature(v.Token, ts, nonce, outer.Encrypt) + "&" + raw
+		}
+		r := httptest.NewRequest("POST", "/wechat", bytes.NewReader(body))
+		r.URL.RawQuery = raw
+		got, gotErr := c.OpenRequest(r)
+
+		var want *msgcrypt.Push
+		wantErr := fmt.Errorf("%w: more than 2048 bytes", msgcrypt.ErrBodyTooLarge)
+		if len(body) <= 2048 {
+			want, wantErr = c.Open(r.URL.Query(), body)
+		}
+		if (gotErr == nil) != (wantErr == nil) || gotErr != nil && gotErr.Error() != wantErr.Error() {
+			t.Fatalf("OpenRequest gives error %v, Open %v", gotErr, wantErr)
+		}
+		if gotErr != nil {
+			return
+		}
+		if !bytes.Equal(got.Plaintext, want.Plaintext) || got.Mode != want.Mode || got.Key != want.Key ||
+			got.Timestamp != want.Timestamp || got.Nonce != want.Nonce {
+			t.Fatalf("OpenRequest gives %+v, Open %+v", got, want)
 		}
 	})
 }

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
 
+	"github.com/wxmp/wxmp/internal/query"
 	"github.com/wxmp/wxmp/internal/wire"
 	"github.com/wxmp/wxmp/signature"
 )
@@ -137,43 +139,80 @@ type encryptedBody struct {
 //
 // See https://developers.weixin.qq.com/doc/offiaccount/en/Basic_Information/Access_Overview.html
 func (c *Crypter) Open(query url.Values, body []byte) (*Push, error) {
-	types := query[paramEncryptType]
-	if len(types) > 1 {
-		return nil, fmt.Errorf("%w: encrypt_type given %d times", ErrEncryptType, len(types))
+	return c.openPush(valuesQuery(query), body)
+}
+
+// pushQuery is what Open reads from a push's query: the first value of each
+// parameter, as url.Values.Get gives it, and how many times encrypt_type is
+// given.
+type pushQuery struct {
+	encryptType  string
+	encryptTypes int
+	signature    string
+	timestamp    string
+	nonce        string
+	msgSignature string
+}
+
+func valuesQuery(q url.Values) pushQuery {
+	return pushQuery{
+		encryptType:  q.Get(paramEncryptType),
+		encryptTypes: len(q[paramEncryptType]),
+		signature:    q.Get(signature.ParamSignature),
+		timestamp:    q.Get(signature.ParamTimestamp),
+		nonce:        q.Get(signature.ParamNonce),
+		msgSignature: q.Get(paramMsgSignature),
 	}
-	encryptType := query.Get(paramEncryptType)
-	switch encryptType {
+}
+
+// rawQuery reads a pushQuery straight from a URL's RawQuery, with the
+// meaning valuesQuery(r.URL.Query()) gives it, but without building
+// url.Values.
+func rawQuery(raw string) pushQuery {
+	ps := [...]query.Param{
+		{Name: paramEncryptType}, {Name: signature.ParamSignature}, {Name: signature.ParamTimestamp},
+		{Name: signature.ParamNonce}, {Name: paramMsgSignature},
+	}
+	query.Scan(raw, ps[:])
+	return pushQuery{
+		encryptType:  ps[0].Value,
+		encryptTypes: ps[0].Count,
+		signature:    ps[1].Value,
+		timestamp:    ps[2].Value,
+		nonce:        ps[3].Value,
+		msgSignature: ps[4].Value,
+	}
+}
+
+func (c *Crypter) openPush(q pushQuery, body []byte) (*Push, error) {
+	if q.encryptTypes > 1 {
+		return nil, fmt.Errorf("%w: encrypt_type given %d times", ErrEncryptType, q.encryptTypes)
+	}
+	switch q.encryptType {
 	case "", encryptTypeRaw:
-		return c.openPlain(query, body)
+		return c.openPlain(q, body)
 	case encryptTypeAES:
-		return c.openAES(query, body)
+		return c.openAES(q, body)
 	}
 	return nil, ErrEncryptType
 }
 
-func (c *Crypter) openPlain(query url.Values, body []byte) (*Push, error) {
+func (c *Crypter) openPlain(q pushQuery, body []byte) (*Push, error) {
 	if c.encryptedOnly {
 		return nil, ErrNotEncrypted
 	}
-	if err := signature.VerifyQuery(c.token, query); err != nil {
+	if err := signature.Verify(c.token, q.timestamp, q.nonce, q.signature); err != nil {
 		return nil, signatureError(err)
 	}
-	return &Push{
-		Plaintext: body,
-		Mode:      ModePlain,
-		Timestamp: query.Get(signature.ParamTimestamp),
-		Nonce:     query.Get(signature.ParamNonce),
-		c:         c,
-	}, nil
+	return &Push{Plaintext: body, Mode: ModePlain, Timestamp: q.timestamp, Nonce: q.nonce, c: c}, nil
 }
 
-func (c *Crypter) openAES(query url.Values, body []byte) (*Push, error) {
-	msgSig, ts, nonce := query.Get(paramMsgSignature), query.Get(signature.ParamTimestamp), query.Get(signature.ParamNonce)
-	if err := missing(paramMsgSignature, msgSig, signature.ParamTimestamp, ts, signature.ParamNonce, nonce); err != nil {
+func (c *Crypter) openAES(q pushQuery, body []byte) (*Push, error) {
+	if err := missing(paramMsgSignature, q.msgSignature, signature.ParamTimestamp, q.timestamp, signature.ParamNonce, q.nonce); err != nil {
 		return nil, err
 	}
-	if sig := query.Get(signature.ParamSignature); sig != "" {
-		if err := signature.Verify(c.token, ts, nonce, sig); err != nil {
+	if q.signature != "" {
+		if err := signature.Verify(c.token, q.timestamp, q.nonce, q.signature); err != nil {
 			return nil, signatureError(err)
 		}
 	}
@@ -186,7 +225,7 @@ func (c *Crypter) openAES(query url.Values, body []byte) (*Push, error) {
 	if outer.Encrypt == "" {
 		return nil, fmt.Errorf("%w: no <Encrypt> element", ErrBody)
 	}
-	plaintext, key, err := c.Decrypt(msgSig, ts, nonce, outer.Encrypt)
+	plaintext, key, err := c.Decrypt(q.msgSignature, q.timestamp, q.nonce, outer.Encrypt)
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +233,7 @@ func (c *Crypter) openAES(query url.Values, body []byte) (*Push, error) {
 	if outer.MsgType != "" {
 		mode = ModeCompatible
 	}
-	return &Push{Plaintext: plaintext, Mode: mode, Key: key, Timestamp: ts, Nonce: nonce, c: c}, nil
+	return &Push{Plaintext: plaintext, Mode: mode, Key: key, Timestamp: q.timestamp, Nonce: q.nonce, c: c}, nil
 }
 
 // OpenRequest is Open for net/http: it reads at most the body limit
@@ -212,15 +251,56 @@ func (c *Crypter) OpenRequest(r *http.Request) (*Push, error) {
 	var body []byte
 	if r.Body != nil {
 		var err error
-		body, err = io.ReadAll(io.LimitReader(r.Body, c.maxBody+1))
+		if body, err = readBody(r.Body, r.ContentLength, c.maxBody); err != nil {
+			return nil, err
+		}
+	}
+	return c.openPush(rawQuery(r.URL.RawQuery), body)
+}
+
+// firstRead caps the buffer readBody makes from the announced length alone,
+// so that a client announcing a large body and sending little cannot make
+// every request allocate up to the limit. Real pushes are a few KiB.
+const firstRead = 64 << 10
+
+// readBody reads r to the end, but no more than limit bytes: a longer body
+// is ErrBodyTooLarge. size is the length the request announces (-1 when
+// unknown). A body of known size within firstRead is read into one buffer
+// with one spare byte, which shows that the body ends where announced
+// without growing the buffer; otherwise the buffer grows as io.ReadAll's
+// does.
+func readBody(r io.Reader, size, limit int64) ([]byte, error) {
+	// Read up to limit+1 bytes: the extra byte is how a longer body shows.
+	most := limit
+	if most < math.MaxInt64 {
+		most++
+	}
+	n := int64(512)
+	if size >= 0 && size < firstRead {
+		n = size + 1
+	}
+	buf := make([]byte, 0, min(n, most))
+	for int64(len(buf)) < most {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // let append pick the next size
+		}
+		end := cap(buf)
+		if int64(end) > most {
+			end = int(most)
+		}
+		m, err := r.Read(buf[len(buf):end])
+		buf = buf[:len(buf)+m]
+		if err == io.EOF {
+			break
+		}
 		if err != nil {
 			return nil, fmt.Errorf("msgcrypt: reading the body: %w", err)
 		}
-		if int64(len(body)) > c.maxBody {
-			return nil, fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, c.maxBody)
-		}
 	}
-	return c.Open(r.URL.Query(), body)
+	if int64(len(buf)) > limit {
+		return nil, fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, limit)
+	}
+	return buf, nil
 }
 
 // signatureError maps an error of package signature onto this package's
