@@ -43,3 +43,37 @@ func BenchmarkScanXML(b *testing.B) {
 		}
 	}
 }
+
+// text is the shape of message.Text, which this package cannot import.
+type text struct {
+	Header
+	Content      string `xml:"Content"`
+	MsgID        int64  `xml:"MsgId"`
+	MsgDataID    int64  `xml:"MsgDataId"`
+	Idx          int    `xml:"Idx"`
+	BizMsgMenuID int64  `xml:"bizmsgmenuid"`
+}
+
+func BenchmarkDecode(b *testing.B) {
+	body := []byte(textPush)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		var v text
+		if err := Decode(body, &v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDecodeXML(b *testing.B) {
+	body := []byte(textPush)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		var v text
+		if err := DecodeXML(body, &v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

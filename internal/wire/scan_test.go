@@ -97,7 +97,7 @@ func xmlTokens(body []byte) ([]string, error) {
 // takes a body, encoding/xml reads the same root element without an error,
 // as the same elements holding the same character data.
 func FuzzScan(f *testing.F) {
-	for _, s := range scanSeeds {
+	for _, s := range append(scanSeeds, seedPushes...) {
 		f.Add([]byte(s))
 		for _, v := range wiretest.Variants(bytes.TrimPrefix([]byte(s), []byte("\xef\xbb\xbf"))) {
 			f.Add(v)

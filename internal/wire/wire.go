@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strconv"
 	"time"
 )
@@ -35,6 +36,9 @@ func (h *Header) Head() *Header { return h }
 // Time returns CreateTime as a time.Time (in the local time zone, like
 // time.Unix).
 func (h *Header) Time() time.Time { return time.Unix(h.CreateTime, 0) }
+
+// TypeEvent is the MsgType of every event push.
+const TypeEvent = "event"
 
 // Sentinel errors shared by message.Parse and event.Parse. The message and
 // event packages export these same values.
@@ -91,9 +95,35 @@ func ReadProbe(body []byte) (Probe, error) {
 	return p, nil
 }
 
-// Decode unmarshals a body that ReadProbe accepted into v. Its errors wrap
-// ErrNotXML or ErrInvalidNumber, and never carry the input.
+// Decode unmarshals body (after Trim) into v, a pointer, as xml.Unmarshal
+// does. Its errors wrap ErrNotXML or ErrInvalidNumber, and never carry the
+// input. A body the fast path reads (see Scan) into a v whose fields are
+// all zero is decoded by the fast path; anything else goes to DecodeXML.
 func Decode(body []byte, v any) error {
+	if decodeFast(body, v) {
+		return nil
+	}
+	return DecodeXML(body, v)
+}
+
+// decodeFast decodes body into v with the fast path, and reports whether it
+// did. When it did not, v is as it was.
+func decodeFast(body []byte, v any) bool {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct || !planFor(rv.Elem().Type()).ok {
+		return false
+	}
+	d, ok := Scan(body)
+	if !ok {
+		return false
+	}
+	defer d.Release()
+	return d.Decode(v)
+}
+
+// DecodeXML is Decode with encoding/xml alone: the fallback of the fast
+// path, and the reference its tests compare it with.
+func DecodeXML(body []byte, v any) error {
 	if err := xml.Unmarshal(Trim(body), v); err != nil {
 		return classify(err)
 	}
