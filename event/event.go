@@ -72,8 +72,65 @@ var (
 // number only). Parse does not keep body: Unknown values hold their own
 // copy. Most callers use message.Parse, which calls Parse for event pushes.
 //
+// Parse reads the XML WeChat sends with a purpose-built scanner and leaves
+// anything outside it (comments, name spaces, unusual entities, malformed
+// XML…) to encoding/xml, which also gives every error; the results are the
+// same either way, which the package's differential fuzz test checks.
+//
 // See https://developers.weixin.qq.com/doc/offiaccount/en/Message_Management/Receiving_event_pushes.html
 func Parse(body []byte) (Event, error) {
+	if d, ok := wire.Scan(body); ok {
+		e, ok := parseFast(d)
+		d.Release()
+		if ok {
+			return e, nil
+		}
+	}
+	return parseXML(body)
+}
+
+// ParseScanned is [Parse] for a push that package message has already
+// scanned and found to be an event, so that an event push is read once. Its
+// argument's type is internal to this module: other code cannot make one,
+// and calls Parse. It returns false, and no error, whenever the push needs
+// the complete parser (errors included); the caller then calls Parse, which
+// gives the result. ParseScanned does not release d.
+func ParseScanned(d *wire.Doc) (Event, bool) {
+	if d == nil {
+		return nil, false
+	}
+	return parseFast(d)
+}
+
+// parseFast is Parse on the fast path. The caller has checked nothing but
+// that d was scanned; every case that is an error goes back to parseXML, so
+// that errors come from one place.
+func parseFast(d *wire.Doc) (Event, bool) {
+	if !bytes.EqualFold(bytes.TrimSpace(d.RootText("MsgType")), []byte(wire.TypeEvent)) {
+		return nil, false
+	}
+	raw := d.RootText("Event")
+	name := bytes.TrimSpace(raw)
+	if len(name) == 0 {
+		return nil, false
+	}
+	e, known := newEvent(string(name))
+	if e == nil {
+		var p wire.Probe
+		if !d.Decode(&p, wire.TypeEvent) {
+			return nil, false
+		}
+		return &Unknown{Header: p.Header, Event: p.Event, Raw: bytes.Clone(d.Body())}, true
+	}
+	if !d.Decode(e, wire.TypeEvent, known) {
+		return nil, false
+	}
+	return e, true
+}
+
+// parseXML is Parse with encoding/xml alone: the path for every push the
+// fast path leaves, and the one that reports errors.
+func parseXML(body []byte) (Event, error) {
 	h, err := wire.ReadProbe(body)
 	if err != nil {
 		return nil, err
@@ -88,29 +145,33 @@ func Parse(body []byte) (Event, error) {
 	if name == "" {
 		return nil, ErrNoEvent
 	}
-	e := newEvent(name)
+	e, _ := newEvent(name)
 	if e == nil {
 		return &Unknown{Header: h.Header, Event: h.Event, Raw: bytes.Clone(wire.Trim(body))}, nil
 	}
-	if err := wire.Decode(body, e); err != nil {
+	if err := wire.DecodeXML(body, e); err != nil {
 		return nil, err
 	}
 	return e, nil
 }
 
 // newEvent returns a new zero value of the type for name: the exact name
-// first, then any known name equal to it ignoring case. It returns nil for
-// an unknown name.
-func newEvent(name string) Event {
+// first, then any known name equal to it ignoring case. It also returns the
+// known name it matched. It returns nil for an unknown name.
+func newEvent(name string) (Event, string) {
 	if e := newExact(name); e != nil {
-		return e
+		for _, known := range knownNames() {
+			if known == name {
+				return e, known
+			}
+		}
 	}
 	for _, known := range knownNames() {
 		if strings.EqualFold(known, name) {
-			return newExact(known)
+			return newExact(known), known
 		}
 	}
-	return nil
+	return nil, ""
 }
 
 // Unknown is an event this package has no type for. Event holds its name as
