@@ -57,19 +57,24 @@ func (c *Crypter) Decrypt(msgSignature, timestamp, nonce, encrypt string) ([]byt
 	if encrypt == "" {
 		return nil, CurrentKey, fmt.Errorf("%w: empty Encrypt", ErrMalformed)
 	}
-	if !sha1sort.Match(msgSignature, c.token, timestamp, nonce, encrypt) {
+	// One buffer serves twice: first to join what msg_signature signs,
+	// then to hold the ciphertext, decoded into its start and decrypted in
+	// place. The plaintext returned is a slice of it.
+	buf := make([]byte, len(c.token)+len(timestamp)+len(nonce)+len(encrypt))
+	if !sha1sort.MatchIn(buf, msgSignature, c.token, timestamp, nonce, encrypt) {
 		return nil, CurrentKey, fmt.Errorf("%w: msg_signature", ErrSignatureMismatch)
 	}
-	ciphertext, err := base64.StdEncoding.DecodeString(encrypt)
+	ciphertext, err := decodeCiphertext(buf, encrypt)
 	if err != nil {
-		return nil, CurrentKey, fmt.Errorf("%w: Encrypt is not base64", ErrMalformed)
+		return nil, CurrentKey, err
 	}
-	if len(ciphertext) == 0 || len(ciphertext)%aes.BlockSize != 0 {
-		return nil, CurrentKey, fmt.Errorf("%w: length is not a positive multiple of %d", ErrMalformed, aes.BlockSize)
-	}
+	clear(buf[len(ciphertext):]) // what is left of the join holds the token
 	var firstErr error
-	for i, k := range c.keys {
-		msg, err := c.open(k, ciphertext)
+	for i := range c.keys {
+		if i > 0 { // the key before decrypted the buffer in place
+			ciphertext, _ = decodeCiphertext(buf, encrypt)
+		}
+		msg, err := c.open(&c.keys[i], ciphertext)
 		if err == nil {
 			return msg, Key(i), nil
 		}
@@ -80,12 +85,24 @@ func (c *Crypter) Decrypt(msgSignature, timestamp, nonce, encrypt string) ([]byt
 	return nil, CurrentKey, firstErr
 }
 
-// open decrypts one ciphertext (a positive multiple of the block size) with
-// k and checks the layout and the AppID. It returns the message part of the
-// buffer.
-func (c *Crypter) open(k aesKey, ciphertext []byte) ([]byte, error) {
-	buf := make([]byte, len(ciphertext))
-	cipher.NewCBCDecrypter(k.block, k.iv).CryptBlocks(buf, ciphertext)
+// decodeCiphertext decodes encrypt, standard base64, into the start of buf,
+// which has room for it, and checks that it is whole AES blocks.
+func decodeCiphertext(buf []byte, encrypt string) ([]byte, error) {
+	n, err := base64.StdEncoding.Decode(buf, []byte(encrypt))
+	if err != nil {
+		return nil, fmt.Errorf("%w: Encrypt is not base64", ErrMalformed)
+	}
+	if n == 0 || n%aes.BlockSize != 0 {
+		return nil, fmt.Errorf("%w: length is not a positive multiple of %d", ErrMalformed, aes.BlockSize)
+	}
+	return buf[:n], nil
+}
+
+// open decrypts one ciphertext (a positive multiple of the block size) in
+// place with k and checks the layout and the AppID. It returns the message
+// part of the buffer.
+func (c *Crypter) open(k *aesKey, buf []byte) ([]byte, error) {
+	k.decrypt(buf)
 
 	pad := int(buf[len(buf)-1])
 	if pad < 1 || pad > padBlock || pad > len(buf) {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 )
 
 // Errors returned by this package. They are wrapped with more detail; test
@@ -108,6 +109,29 @@ type Crypter struct {
 type aesKey struct {
 	block cipher.Block
 	iv    []byte // the first 16 bytes of the key
+	// decrypters holds CBC decrypters for block, so that a push does not
+	// pay for a new one (cipher.NewCBCDecrypter copies the key schedule,
+	// 512 bytes). A decrypter carries the chaining state of the call using
+	// it, so each is taken by one call at a time and its IV reset before
+	// use.
+	decrypters *sync.Pool
+}
+
+// ivSetter is what a CBC mode of crypto/cipher implements to be reused for
+// another message; crypto/tls relies on it in the same way.
+type ivSetter interface{ SetIV(iv []byte) }
+
+// decrypt decrypts buf, whole AES blocks, in place with AES-256-CBC.
+func (k *aesKey) decrypt(buf []byte) {
+	m, _ := k.decrypters.Get().(cipher.BlockMode)
+	s, ok := m.(ivSetter)
+	if !ok { // not a reusable mode: make one for this call
+		cipher.NewCBCDecrypter(k.block, k.iv).CryptBlocks(buf, buf)
+		return
+	}
+	s.SetIV(k.iv)
+	m.CryptBlocks(buf, buf)
+	k.decrypters.Put(m)
 }
 
 // Option configures a Crypter in New.
@@ -237,5 +261,9 @@ func decodeKey(encodingAESKey, which string) (aesKey, error) {
 	if err != nil { // unreachable with 32 bytes
 		return aesKey{}, fmt.Errorf("%w: %w", ErrInvalidKey, err)
 	}
-	return aesKey{block: block, iv: raw[:aes.BlockSize]}, nil
+	iv := raw[:aes.BlockSize]
+	return aesKey{
+		block: block, iv: iv,
+		decrypters: &sync.Pool{New: func() any { return cipher.NewCBCDecrypter(block, iv) }},
+	}, nil
 }

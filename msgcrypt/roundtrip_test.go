@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/xml"
+	"fmt"
 	"math/rand/v2"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -160,4 +162,64 @@ func TestKeyRotation(t *testing.T) {
 	reply = parseEnvelope(t, out)
 	_, _, err = newOnly.Decrypt(reply.MsgSignature, reply.TimeStamp, reply.Nonce, reply.Encrypt)
 	assert.NoError(t, err)
+}
+
+// TestConcurrentRoundTrips runs encryptions and decryptions of different
+// messages at once on one Crypter, both keys in use: the cipher state
+// reused between calls must never be shared by two of them (run with
+// -race).
+func TestConcurrentRoundTrips(t *testing.T) {
+	t.Parallel()
+	oldSide, err := msgcrypt.New(testToken, otherKey, testAppID)
+	require.NoError(t, err)
+	c := newCrypter(t, msgcrypt.WithPreviousKey(otherKey))
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 50 {
+				msg := bytes.Repeat([]byte{byte('a' + g)}, 1+(g*97+i*31)%700)
+				sender := c
+				if i%3 == 0 {
+					sender = oldSide
+				}
+				out, err := sender.Encrypt(msgcrypt.CurrentKey, msg, testTS, testNonce)
+				if err != nil {
+					errs <- err
+					return
+				}
+				var env envelope
+				if err := xml.Unmarshal(out, &env); err != nil {
+					errs <- err
+					return
+				}
+				got, _, err := c.Decrypt(env.MsgSignature, env.TimeStamp, env.Nonce, env.Encrypt)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if !bytes.Equal(got, msg) {
+					errs <- fmt.Errorf("goroutine %d, message %d: decrypted another message", g, i)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+func TestDecryptAllocatesOneBuffer(t *testing.T) {
+	c := newCrypter(t)
+	env, err := c.EncryptEnvelope(msgcrypt.CurrentKey, benchMessage(), testTS, testNonce)
+	require.NoError(t, err)
+	allocs := testing.AllocsPerRun(200, func() {
+		if _, _, err := c.Decrypt(env.MsgSignature, testTS, testNonce, env.Encrypt); err != nil {
+			t.Fatal(err)
+		}
+	})
+	assert.Equal(t, 1.0, allocs, "one buffer for the join, the ciphertext and the plaintext")
 }
