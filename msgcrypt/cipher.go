@@ -2,7 +2,7 @@ package msgcrypt
 
 import (
 	"crypto/aes"
-	"crypto/cipher"
+	"crypto/sha1"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/binary"
@@ -147,11 +147,40 @@ func (c *Crypter) open(k *aesKey, buf []byte) ([]byte, error) {
 //
 // See https://developers.weixin.qq.com/doc/oplatform/en/Third-party_Platforms/Message_Encryption/Technical_Plan.html
 func (c *Crypter) Encrypt(key Key, reply []byte, timestamp, nonce string) ([]byte, error) {
-	env, err := c.EncryptEnvelope(key, reply, timestamp, nonce)
+	k, err := c.replyKey(key, timestamp, nonce)
 	if err != nil {
 		return nil, err
 	}
-	return env.Marshal()
+	// Refused before any random bytes are spent; Encrypt and MsgSignature
+	// are base64 and hex, which XML always carries.
+	if !envelopeSafe(timestamp) {
+		return nil, fmt.Errorf("%w: TimeStamp", ErrInvalidChar)
+	}
+	if !envelopeSafe(nonce) {
+		return nil, fmt.Errorf("%w: Nonce", ErrInvalidChar)
+	}
+	ciphertext, s, err := c.seal(k, reply, len(c.token)+len(timestamp)+len(nonce))
+	if err != nil {
+		return nil, err
+	}
+	defer k.release(s)
+
+	// The envelope is written straight into a buffer of its exact length:
+	// the ciphertext as base64, then msg_signature computed over that
+	// base64 where it lies, joined in the pooled buffer the ciphertext no
+	// longer needs.
+	encLen := base64.StdEncoding.EncodedLen(len(ciphertext))
+	out := make([]byte, 0, envelopeFixed+
+		len(cdataStart)+encLen+len(cdataEnd)+
+		len(cdataStart)+sha1.Size*2+len(cdataEnd)+
+		textLen(timestamp)+cdataLen(nonce))
+	out = append(out, envelopeOpen+cdataStart...)
+	out = base64.StdEncoding.AppendEncode(out, ciphertext)
+	msgSignature := sha1sort.SumWith(s.buf, out[len(out)-encLen:], c.token, timestamp, nonce)
+	out = append(out, cdataEnd+envelopeSignature+cdataStart...)
+	out = append(out, msgSignature[:]...)
+	out = append(out, cdataEnd...)
+	return appendEnvelopeTail(out, timestamp, nonce), nil
 }
 
 // EncryptEnvelope is Encrypt returning the envelope's fields instead of its
@@ -160,16 +189,16 @@ func (c *Crypter) Encrypt(key Key, reply []byte, timestamp, nonce string) ([]byt
 //
 // See https://developers.weixin.qq.com/doc/oplatform/en/Third-party_Platforms/Message_Encryption/Technical_Plan.html
 func (c *Crypter) EncryptEnvelope(key Key, reply []byte, timestamp, nonce string) (*Envelope, error) {
-	if err := missing(signature.ParamTimestamp, timestamp, signature.ParamNonce, nonce); err != nil {
-		return nil, err
-	}
-	if int(key) >= len(c.keys) {
-		return nil, fmt.Errorf("%w: no %s key configured", ErrInvalidKey, key)
-	}
-	encrypt, err := c.seal(c.keys[key], reply)
+	k, err := c.replyKey(key, timestamp, nonce)
 	if err != nil {
 		return nil, err
 	}
+	ciphertext, s, err := c.seal(k, reply, 0)
+	if err != nil {
+		return nil, err
+	}
+	encrypt := base64.StdEncoding.EncodeToString(ciphertext)
+	k.release(s)
 	return &Envelope{
 		Encrypt:      encrypt,
 		MsgSignature: MsgSignature(c.token, timestamp, nonce, encrypt),
@@ -178,16 +207,42 @@ func (c *Crypter) EncryptEnvelope(key Key, reply []byte, timestamp, nonce string
 	}, nil
 }
 
-// seal builds, pads, encrypts and base64-encodes the buffer for msg.
-func (c *Crypter) seal(k aesKey, msg []byte) (string, error) {
+// replyKey checks what Encrypt and EncryptEnvelope need besides the reply
+// and returns the key to encrypt with.
+func (c *Crypter) replyKey(key Key, timestamp, nonce string) (*aesKey, error) {
+	if err := missing(signature.ParamTimestamp, timestamp, signature.ParamNonce, nonce); err != nil {
+		return nil, err
+	}
+	if int(key) >= len(c.keys) {
+		return nil, fmt.Errorf("%w: no %s key configured", ErrInvalidKey, key)
+	}
+	return &c.keys[key], nil
+}
+
+// seal lays out, pads and encrypts the buffer for msg in a sealer from k's
+// pool. With signed > 0 the sealer's buffer also has room for the join of
+// the reply's signature: the ciphertext's base64 plus signed bytes (the
+// token, timestamp and nonce). It returns the ciphertext, a slice of that
+// buffer, and the sealer, which the caller gives back with k.release once
+// done with both; nothing of it may outlive the call.
+func (c *Crypter) seal(k *aesKey, msg []byte, signed int) ([]byte, *sealer, error) {
 	if uint64(len(msg)) > math.MaxUint32 {
-		return "", fmt.Errorf("%w: reply longer than 4 GiB", ErrMalformed)
+		return nil, nil, fmt.Errorf("%w: reply longer than 4 GiB", ErrMalformed)
 	}
 	n := headerLen + len(msg) + len(c.appID)
 	pad := padBlock - n%padBlock // 1..32: a full block when n is a multiple
-	buf := make([]byte, n+pad)
+	s := k.sealers.Get().(*sealer)
+	room := n + pad
+	if signed > 0 {
+		room = max(room, base64.StdEncoding.EncodedLen(n+pad)+signed)
+	}
+	if cap(s.buf) < room {
+		s.buf = make([]byte, room)
+	}
+	buf := s.buf[:n+pad]
 	if _, err := io.ReadFull(c.rand, buf[:randomLen]); err != nil {
-		return "", fmt.Errorf("msgcrypt: reading random bytes: %w", err)
+		k.release(s)
+		return nil, nil, fmt.Errorf("msgcrypt: reading random bytes: %w", err)
 	}
 	binary.BigEndian.PutUint32(buf[randomLen:headerLen], uint32(len(msg)))
 	copy(buf[headerLen:], msg)
@@ -195,6 +250,6 @@ func (c *Crypter) seal(k aesKey, msg []byte) (string, error) {
 	for i := n; i < len(buf); i++ {
 		buf[i] = byte(pad)
 	}
-	cipher.NewCBCEncrypter(k.block, k.iv).CryptBlocks(buf, buf)
-	return base64.StdEncoding.EncodeToString(buf), nil
+	s.encrypt(k, buf)
+	return buf, s, nil
 }

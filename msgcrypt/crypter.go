@@ -115,6 +115,40 @@ type aesKey struct {
 	// it, so each is taken by one call at a time and its IV reset before
 	// use.
 	decrypters *sync.Pool
+	// sealers holds what encrypting a reply needs besides the key: a CBC
+	// encrypter and a buffer, taken by one call at a time.
+	sealers *sync.Pool
+}
+
+// sealer is a CBC encrypter for one key and a buffer to lay out, encrypt
+// and sign a reply in. It is pooled: nothing of it may be reachable from
+// what a call returns.
+type sealer struct {
+	mode cipher.BlockMode
+	buf  []byte
+}
+
+// maxPooledBuf is the largest sealer buffer kept for the next reply; the
+// rare longer reply's buffer is left to the garbage collector.
+const maxPooledBuf = 64 << 10
+
+// encrypt encrypts buf, whole AES blocks, in place with AES-256-CBC under
+// k, which s's mode belongs to.
+func (s *sealer) encrypt(k *aesKey, buf []byte) {
+	if m, ok := s.mode.(ivSetter); ok {
+		m.SetIV(k.iv)
+		s.mode.CryptBlocks(buf, buf)
+	} else { // not a reusable mode: make one for this call
+		cipher.NewCBCEncrypter(k.block, k.iv).CryptBlocks(buf, buf)
+	}
+}
+
+// release puts s back into k's pool, without a buffer too large to keep.
+func (k *aesKey) release(s *sealer) {
+	if cap(s.buf) > maxPooledBuf {
+		s.buf = nil
+	}
+	k.sealers.Put(s)
 }
 
 // ivSetter is what a CBC mode of crypto/cipher implements to be reused for
@@ -265,5 +299,6 @@ func decodeKey(encodingAESKey, which string) (aesKey, error) {
 	return aesKey{
 		block: block, iv: iv,
 		decrypters: &sync.Pool{New: func() any { return cipher.NewCBCDecrypter(block, iv) }},
+		sealers:    &sync.Pool{New: func() any { return &sealer{mode: cipher.NewCBCEncrypter(block, iv)} }},
 	}, nil
 }

@@ -1,8 +1,8 @@
 package msgcrypt
 
 import (
-	"encoding/xml"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -21,20 +21,17 @@ type Envelope struct {
 	Nonce string
 }
 
-// cdata marshals its text as a CDATA section; encoding/xml splits the
-// section where the text itself holds "]]>", so the XML stays valid.
-type cdata struct {
-	Text string `xml:",cdata"`
-}
-
-// envelopeXML is the wire shape of Envelope.
-type envelopeXML struct {
-	XMLName      xml.Name `xml:"xml"`
-	Encrypt      cdata    `xml:"Encrypt"`
-	MsgSignature cdata    `xml:"MsgSignature"`
-	TimeStamp    string   `xml:"TimeStamp"`
-	Nonce        cdata    `xml:"Nonce"`
-}
+// The envelope's XML around its four fields: what encoding/xml wrote for
+// it, one element per field in this order, the root named xml (the
+// encoding/xml version is kept as the reference in envelope_test.go).
+const (
+	envelopeOpen      = "<xml><Encrypt>"
+	envelopeSignature = "</Encrypt><MsgSignature>"
+	envelopeTimeStamp = "</MsgSignature><TimeStamp>"
+	envelopeNonce     = "</TimeStamp><Nonce>"
+	envelopeClose     = "</Nonce></xml>"
+	envelopeFixed     = len(envelopeOpen) + len(envelopeSignature) + len(envelopeTimeStamp) + len(envelopeNonce) + len(envelopeClose)
+)
 
 // Marshal returns the envelope as WeChat expects it, on one line:
 //
@@ -51,16 +48,103 @@ func (e *Envelope) Marshal() ([]byte, error) {
 			return nil, fmt.Errorf("%w: %s", ErrInvalidChar, f.name)
 		}
 	}
-	out, err := xml.Marshal(envelopeXML{
-		Encrypt:      cdata{e.Encrypt},
-		MsgSignature: cdata{e.MsgSignature},
-		TimeStamp:    e.TimeStamp,
-		Nonce:        cdata{e.Nonce},
-	})
-	if err != nil { // encoding/xml does not fail on these string fields; kept so a change there cannot go unnoticed
-		return nil, fmt.Errorf("msgcrypt: marshalling the envelope: %w", err)
+	out := make([]byte, 0, envelopeFixed+cdataLen(e.Encrypt)+cdataLen(e.MsgSignature)+textLen(e.TimeStamp)+cdataLen(e.Nonce))
+	out = append(out, envelopeOpen...)
+	out = appendCDATA(out, e.Encrypt)
+	out = append(out, envelopeSignature...)
+	out = appendCDATA(out, e.MsgSignature)
+	return appendEnvelopeTail(out, e.TimeStamp, e.Nonce), nil
+}
+
+// appendEnvelopeTail appends what follows MsgSignature's text: the
+// TimeStamp and Nonce elements and the end of the document.
+func appendEnvelopeTail(out []byte, timestamp, nonce string) []byte {
+	out = append(out, envelopeTimeStamp...)
+	out = appendText(out, timestamp)
+	out = append(out, envelopeNonce...)
+	out = appendCDATA(out, nonce)
+	return append(out, envelopeClose...)
+}
+
+// A CDATA section, and how one that would hold "]]>" is split: the text
+// is cut after "]]" and the section closed and reopened, as encoding/xml
+// does, so that the XML stays well formed and reads back the same text.
+const (
+	cdataStart = "<![CDATA["
+	cdataEnd   = "]]>"
+	cdataSplit = "]]]]><![CDATA[>"
+)
+
+// cdataLen is len(appendCDATA(nil, s)).
+func cdataLen(s string) int {
+	if s == "" {
+		return 0
 	}
-	return out, nil
+	return len(cdataStart) + len(s) + len(cdataEnd) + strings.Count(s, cdataEnd)*(len(cdataSplit)-len(cdataEnd))
+}
+
+// appendCDATA appends s as one CDATA section, split where s holds "]]>";
+// an empty s is written as nothing, like encoding/xml's ",cdata".
+func appendCDATA(out []byte, s string) []byte {
+	if s == "" {
+		return out
+	}
+	out = append(out, cdataStart...)
+	for {
+		i := strings.Index(s, cdataEnd)
+		if i < 0 {
+			break
+		}
+		out = append(out, s[:i]...)
+		out = append(out, cdataSplit...)
+		s = s[i+len(cdataEnd):]
+	}
+	out = append(out, s...)
+	return append(out, cdataEnd...)
+}
+
+// textEscape is how encoding/xml escapes the characters that need it in an
+// element's text, among those envelopeSafe lets through.
+func textEscape(c byte) string {
+	switch c {
+	case '"':
+		return "&#34;"
+	case '\'':
+		return "&#39;"
+	case '&':
+		return "&amp;"
+	case '<':
+		return "&lt;"
+	case '>':
+		return "&gt;"
+	}
+	return ""
+}
+
+// textLen is len(appendText(nil, s)).
+func textLen(s string) int {
+	n := len(s)
+	for i := range len(s) {
+		if esc := textEscape(s[i]); esc != "" {
+			n += len(esc) - 1
+		}
+	}
+	return n
+}
+
+// appendText appends s as element text, escaped as encoding/xml escapes
+// it. s must be envelopeSafe: the characters that check refuses are the
+// ones encoding/xml would write as character references or U+FFFD.
+func appendText(out []byte, s string) []byte {
+	last := 0
+	for i := range len(s) {
+		if esc := textEscape(s[i]); esc != "" {
+			out = append(out, s[last:i]...)
+			out = append(out, esc...)
+			last = i + 1
+		}
+	}
+	return append(out, s[last:]...)
 }
 
 // envelopeSafe reports whether s reads back unchanged from the envelope's
