@@ -116,11 +116,16 @@ func parseFast(d *wire.Doc) (Event, bool) {
 	}
 	e, known := newEvent(string(name))
 	if e == nil {
-		var p wire.Probe
-		if !d.Decode(&p, wire.TypeEvent) {
+		// Unknown has no xml tags: decoding into it fills the Header and
+		// Event as the probe reads them, and declines if an element
+		// called Raw is there (Raw is []byte, which the fast path
+		// leaves).
+		u := new(Unknown)
+		if !d.Decode(u, wire.TypeEvent) {
 			return nil, false
 		}
-		return &Unknown{Header: p.Header, Event: p.Event, Raw: bytes.Clone(d.Body())}, true
+		u.Raw = bytes.Clone(d.Body())
+		return u, true
 	}
 	if !d.Decode(e, wire.TypeEvent, known) {
 		return nil, false

@@ -165,6 +165,7 @@ func FuzzParseMatchesXML(f *testing.F) {
 	f.Add([]byte("<xml><MsgType>event</MsgType><Event>giftcard_user_accept</Event><IsChatRoom> T </IsChatRoom></xml>"))
 	f.Add([]byte("<xml><MsgType>event</MsgType><Event>LOCATION</Event><Latitude>NaN</Latitude><Longitude>-Inf</Longitude><Precision>0x1p-2</Precision></xml>"))
 	f.Add([]byte("<xml><MsgType>event</MsgType><Event>MASSSENDJOBFINISH</Event><Event>TEMPLATESENDJOBFINISH</Event><MsgID>1</MsgID></xml>"))
+	f.Add([]byte("<xml><MsgType>event</MsgType><Event>new_event</Event><Raw>r</Raw><Event> new_event </Event></xml>"))
 	types := decodedTypes()
 	f.Fuzz(func(t *testing.T, body []byte) {
 		if d, ok := wire.Scan(body); ok {

@@ -187,6 +187,7 @@ func FuzzParseMatchesXML(f *testing.F) {
 	f.Add([]byte("<xml><MsgType>Text</MsgType><MsgType>image</MsgType><PicUrl>u</PicUrl></xml>"))
 	f.Add([]byte("<xml><MsgType>event</MsgType><Event>subscribe</Event></xml>"))
 	f.Add([]byte("<xml><MsgType>EVENT</MsgType><Event>NEW_THING</Event></xml>"))
+	f.Add([]byte("<xml><MsgType>new_type</MsgType><Raw>r</Raw><Raw/></xml>"))
 	f.Add([]byte("<xml><MsgType>location</MsgType><Location_X>1e400</Location_X><Scale>-0</Scale></xml>"))
 	f.Add([]byte("<xml><MsgType>file</MsgType><FileTotalLen>9223372036854775807</FileTotalLen><Idx>-9223372036854775808</Idx></xml>"))
 	types := decodedTypes()
@@ -248,6 +249,7 @@ func TestParseCopies(t *testing.T) {
 	for _, body := range []string{
 		"<xml><ToUserName>gh</ToUserName><MsgType>text</MsgType><Content>hi</Content></xml>",
 		"<xml><ToUserName>gh</ToUserName><MsgType>new_type</MsgType><Content>hi</Content></xml>",
+		"<xml><ToUserName>gh</ToUserName><MsgType>new_type</MsgType><Raw>an element called Raw</Raw></xml>",
 		"<xml><ToUserName>gh</ToUserName><MsgType>event</MsgType><Event>new_event</Event></xml>",
 		"<xml><ToUserName>gh</ToUserName><MsgType>event</MsgType><Event>CLICK</Event><EventKey>hi</EventKey></xml>",
 	} {

@@ -98,20 +98,35 @@ func parseFast(d *wire.Doc) (Message, bool) {
 		return event.ParseScanned(d)
 	}
 	m, known := newMessage(string(msgType))
-	if m == nil {
+	if m == nil && !isLowerASCII(msgType) {
 		m, known = newMessage(strings.ToLower(string(msgType)))
 	}
 	if m == nil {
-		var p wire.Probe
-		if !d.Decode(&p) {
+		// Unknown has no xml tags: decoding into it fills the Header as
+		// the probe reads it, and declines if an element called Raw
+		// is there (Raw is []byte, which the fast path leaves).
+		u := new(Unknown)
+		if !d.Decode(u) {
 			return nil, false
 		}
-		return &Unknown{Header: p.Header, Raw: bytes.Clone(d.Body())}, true
+		u.Raw = bytes.Clone(d.Body())
+		return u, true
 	}
 	if !d.Decode(m, known) {
 		return nil, false
 	}
 	return m, true
+}
+
+// isLowerASCII reports whether s has neither upper-case ASCII letters nor
+// non-ASCII bytes, so that strings.ToLower would not change it.
+func isLowerASCII(s []byte) bool {
+	for _, c := range s {
+		if 'A' <= c && c <= 'Z' || c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // parseXML is Parse with encoding/xml alone: the path for every push the

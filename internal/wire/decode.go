@@ -29,11 +29,32 @@ func (d *Doc) Decode(v any, known ...string) bool {
 		return false
 	}
 	dec := decoder{d: d, known: known}
-	if !dec.structValue(sp, sv, 0, "xml") {
-		sv.SetZero()
-		return false
+	ok := dec.structValue(sp, sv, 0, "xml")
+	if ok && len(d.pending) > 0 {
+		all := string(d.strs)
+		for _, p := range d.pending {
+			if p.end > p.start {
+				p.v.SetString(all[p.start:p.end])
+			} else {
+				p.v.SetString(p.s)
+			}
+		}
 	}
-	return true
+	clear(d.pending) // the values point into v
+	d.pending = d.pending[:0]
+	d.strs = d.strs[:0]
+	if !ok {
+		sv.SetZero()
+	}
+	return ok
+}
+
+// pendingString is a string field Decode sets once the whole struct is
+// decoded: to s, or to bytes start to end of the joined strings.
+type pendingString struct {
+	v          reflect.Value
+	s          string
+	start, end int
 }
 
 // RootText returns the text of the last child of the root element called
@@ -103,6 +124,10 @@ func (d *Doc) text(idx int) []byte {
 type decoder struct {
 	d     *Doc
 	known []string
+	// inSlice counts the slices being filled around the current value.
+	// A string inside a slice element is set at once, with its own
+	// allocation: the element may move when the slice grows again.
+	inSlice int
 }
 
 // structValue decodes element idx, called name, into the struct sv.
@@ -159,7 +184,10 @@ func (dec *decoder) value(vp *valuePlan, v reflect.Value, idx int, name string) 
 		n := v.Len()
 		v.Grow(1)
 		v.SetLen(n + 1)
-		return dec.value(vp.elem, v.Index(n), idx, name)
+		dec.inSlice++
+		ok := dec.value(vp.elem, v.Index(n), idx, name)
+		dec.inSlice--
+		return ok
 	}
 	mark := len(dec.d.scratch)
 	ok := dec.scalar(vp, v, dec.d.text(idx))
@@ -173,7 +201,7 @@ func (dec *decoder) value(vp *valuePlan, v reflect.Value, idx int, name string) 
 // encoding/xml, which reports it.
 func (dec *decoder) scalar(vp *valuePlan, v reflect.Value, data []byte) bool {
 	if vp.kind == kindString {
-		v.SetString(dec.str(data))
+		dec.setString(v, data)
 		return true
 	}
 	if len(data) == 0 {
@@ -212,15 +240,30 @@ func (dec *decoder) scalar(vp *valuePlan, v reflect.Value, data []byte) bool {
 	return true
 }
 
-// str returns data as a string: one of dec.known when it is equal to it,
-// else a copy.
-func (dec *decoder) str(data []byte) string {
+// setString sets v to data: to one of dec.known when data equals it, else
+// to a copy. Outside slices the copy is put off until the end of Decode, to
+// share one allocation; the order of the sets is kept, so that the last of
+// repeated elements still wins.
+func (dec *decoder) setString(v reflect.Value, data []byte) {
+	s, ok := "", len(data) == 0
 	for _, k := range dec.known {
-		if string(data) == k {
-			return k
+		if !ok && string(data) == k {
+			s, ok = k, true
 		}
 	}
-	return string(data)
+	d := dec.d
+	switch {
+	case dec.inSlice > 0 && ok:
+		v.SetString(s)
+	case dec.inSlice > 0:
+		v.SetString(string(data))
+	case ok:
+		d.pending = append(d.pending, pendingString{v: v, s: s})
+	default:
+		start := len(d.strs)
+		d.strs = append(d.strs, data...)
+		d.pending = append(d.pending, pendingString{v: v, start: start, end: len(d.strs)})
+	}
 }
 
 // maxShortDigits is the most decimal digits that always fit in an int64.

@@ -26,6 +26,9 @@ const maxDepth = 32
 // huge push does not pin its memory in the pool.
 const maxPooledTokens = 4096
 
+// maxPooledBytes bounds each byte buffer a pooled Doc keeps.
+const maxPooledBytes = 64 << 10
+
 // Kinds of token.
 const (
 	tokElement = iota // an element: name in body[start:end]
@@ -55,7 +58,11 @@ type Doc struct {
 	body    []byte
 	toks    []token
 	scratch []byte // joined text of an element that has more than one piece
-	known   []string
+	// strs holds the text of the strings one Decode sets, joined, and
+	// pending where each goes: Decode makes them substrings of one new
+	// string, one allocation instead of one each.
+	strs    []byte
+	pending []pendingString
 }
 
 // docPool recycles Docs between calls. Nothing in a Doc outlives the call
@@ -115,15 +122,18 @@ func skipSpace(b []byte, i int) int {
 // Release returns d to the pool. d must not be used afterwards.
 func (d *Doc) Release() {
 	d.body = nil
-	d.known = nil
 	if cap(d.toks) > maxPooledTokens {
 		d.toks = nil
 	}
 	d.toks = d.toks[:0]
-	if cap(d.scratch) > 64<<10 {
+	if cap(d.scratch) > maxPooledBytes {
 		d.scratch = nil
 	}
 	d.scratch = d.scratch[:0]
+	if cap(d.strs) > maxPooledBytes {
+		d.strs = nil
+	}
+	d.strs = d.strs[:0]
 	docPool.Put(d)
 }
 
