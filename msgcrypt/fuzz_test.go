@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"net/http/httptest"
 	"net/url"
@@ -196,6 +197,50 @@ func FuzzOpenRequest(f *testing.F) {
 		if !bytes.Equal(got.Plaintext, want.Plaintext) || got.Mode != want.Mode || got.Key != want.Key ||
 			got.Timestamp != want.Timestamp || got.Nonce != want.Nonce {
 			t.Fatalf("OpenRequest gives %+v, Open %+v", got, want)
+		}
+	})
+}
+
+// FuzzOpenBody is the differential test of how Open reads an encrypted
+// push's body (wire.Decode) against encoding/xml: the query is signed for
+// the <Encrypt> that xml.Unmarshal finds, so Open must refuse the body
+// (ErrBody) exactly where encoding/xml refuses it or finds no Encrypt,
+// must otherwise find the same Encrypt (no signature mismatch), and must
+// tell the compatible mode from the safe one by the MsgType encoding/xml
+// sees. Seeds: the pushes in testdata, compatible and safe.
+func FuzzOpenBody(f *testing.F) {
+	v := loadVector(f, "official_demo")
+	c := v.crypter(f)
+	f.Add(v.Body)
+	f.Add(safeBody(v.Encrypt))
+	f.Add(append([]byte("\xef\xbb\xbf \n"), safeBody(v.Encrypt)...))
+	f.Add(bytes.ReplaceAll(v.Body, []byte("<Encrypt>"), []byte("<Encrypt>\n")))
+	f.Add([]byte("<xml><Encrypt>a</Encrypt><Encrypt>" + v.Encrypt + "</Encrypt></xml>"))
+	f.Add([]byte("<xml><MsgType></MsgType><Encrypt>&#65;" + v.Encrypt[1:] + "</Encrypt></xml>"))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var outer struct {
+			XMLName xml.Name `xml:"xml"`
+			Encrypt string   `xml:"Encrypt"`
+			MsgType string   `xml:"MsgType"`
+		}
+		xmlErr := xml.Unmarshal(wire.Trim(body), &outer)
+		q := v.query()
+		q.Set("msg_signature", msgcrypt.MsgSignature(v.Token, v.Timestamp, v.Nonce, outer.Encrypt))
+		p, err := c.Open(q, body)
+		if xmlErr != nil || outer.Encrypt == "" {
+			if !errors.Is(err, msgcrypt.ErrBody) {
+				t.Fatalf("encoding/xml finds no Encrypt (%v), Open gives %v", xmlErr, err)
+			}
+			return
+		}
+		if errors.Is(err, msgcrypt.ErrBody) || errors.Is(err, msgcrypt.ErrSignatureMismatch) {
+			t.Fatalf("encoding/xml finds Encrypt %q, Open gives %v", outer.Encrypt, err)
+		}
+		if err != nil {
+			return // a signed Encrypt that does not decrypt
+		}
+		if want := outer.MsgType != ""; p.Mode == msgcrypt.ModeCompatible != want {
+			t.Fatalf("opened as %v, encoding/xml sees MsgType %q", p.Mode, outer.MsgType)
 		}
 	})
 }

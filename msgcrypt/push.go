@@ -102,14 +102,14 @@ func (p *Push) Seal(reply []byte) ([]byte, error) {
 	return p.c.Encrypt(p.Key, reply, p.Timestamp, p.Nonce)
 }
 
-// encryptedBody is what an encrypted push body carries around <Encrypt>.
-// MsgType is only there to tell the compatible mode (which repeats the
-// message in clear) from the safe mode.
+// encryptedBody is what Open reads of an encrypted push body: <Encrypt>,
+// and MsgType only to tell the compatible mode (which repeats the message in
+// clear) from the safe mode. The ToUserName beside them is not read: it is
+// covered by no signature, and would cost a string per push.
 type encryptedBody struct {
-	XMLName    xml.Name `xml:"xml"`
-	ToUserName string   `xml:"ToUserName"`
-	Encrypt    string   `xml:"Encrypt"`
-	MsgType    string   `xml:"MsgType"`
+	XMLName xml.Name `xml:"xml"`
+	Encrypt string   `xml:"Encrypt"`
+	MsgType string   `xml:"MsgType"`
 }
 
 // Open authenticates one push from its URL query and body and returns its
@@ -217,9 +217,11 @@ func (c *Crypter) openAES(q pushQuery, body []byte) (*Push, error) {
 		}
 	}
 	var outer encryptedBody
-	// The decoder's error text can quote the body, which in compatible mode
-	// holds the message in clear, so it is not passed on.
-	if err := xml.Unmarshal(wire.Trim(body), &outer); err != nil {
+	// wire.Decode reads the body as xml.Unmarshal would, after trimming a
+	// byte order mark and surrounding space. Its error is not passed on:
+	// ErrBody alone says what is wrong, and never quotes the body, which in
+	// compatible mode holds the message in clear.
+	if err := wire.Decode(body, &outer); err != nil {
 		return nil, fmt.Errorf("%w: not an <xml> document", ErrBody)
 	}
 	if outer.Encrypt == "" {
