@@ -172,17 +172,20 @@ type Verdict struct {
 	Met      bool
 }
 
-// Verdicts judges results against Targets. A target whose results are
-// missing is not met.
+// Verdicts judges results against Targets. The time target is met only
+// when both the medians and the fastest rounds meet it: on a busy machine
+// the slow rounds fall unevenly on the SDKs, and neither figure alone
+// should decide. A target whose results are missing is not met.
 func Verdicts(results []Result) []Verdict {
 	var out []Verdict
 	for _, t := range Targets() {
 		ours, okOurs := find(results, SDKWxmp, t.Mode)
 		theirs, okTheirs := find(results, SDKChanxuehong, t.Mode)
 		timeV := Verdict{Target: fmt.Sprintf("%s: time ≤ %.2f × chanxuehong", t.Mode, t.MaxRatio), Measured: "missing"}
-		if okOurs && okTheirs && theirs.NsPerOp > 0 {
-			ratio := ours.NsPerOp / theirs.NsPerOp
-			timeV.Measured, timeV.Met = fmt.Sprintf("%.2f×", ratio), ratio <= t.MaxRatio
+		if okOurs && okTheirs && theirs.NsPerOp > 0 && theirs.NsMin > 0 {
+			median, fastest := ours.NsPerOp/theirs.NsPerOp, ours.NsMin/theirs.NsMin
+			timeV.Measured = fmt.Sprintf("%.2f× (fastest rounds %.2f×)", median, fastest)
+			timeV.Met = median <= t.MaxRatio && fastest <= t.MaxRatio
 		}
 		allocV := Verdict{Target: fmt.Sprintf("%s: ≤ %d allocs/op", t.Mode, t.MaxAllocs), Measured: "missing"}
 		if okOurs {
@@ -212,8 +215,8 @@ func allocRange(r Result) string {
 
 // WriteTable writes results as markdown: the machine line, a table of every
 // SDK and mode with its time relative to chanxuehong's in the same mode
-// (the baseline relative to chanxuehong's plain push), then the verdict on
-// each of issue 7's targets.
+// (the baseline relative to chanxuehong's plain push), by medians and by
+// fastest rounds, then the verdict on each of issue 7's targets.
 func WriteTable(w io.Writer, m Machine, results []Result) error {
 	rounds := 0
 	if len(results) > 0 {
@@ -221,19 +224,19 @@ func WriteTable(w io.Writer, m Machine, results []Result) error {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Machine: %s. Median of %d round(s) of `testing.Benchmark`, in one process.\n\n", m, rounds)
-	b.WriteString("| SDK | mode | ns/op | rounds' ns/op | allocs/op | B/op | time vs chanxuehong |\n")
-	b.WriteString("|---|---|---:|---:|---:|---:|---:|\n")
+	b.WriteString("| SDK | mode | ns/op | rounds' ns/op | allocs/op | B/op | time vs chanxuehong | fastest vs fastest |\n")
+	b.WriteString("|---|---|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range results {
 		sdk, mode, ref := r.SDK, r.Mode, r.Mode
 		if r.SDK == SDKBaseline {
 			sdk, mode, ref = "httptest alone (baseline)", "–", ModePlain
 		}
-		ratio := "–"
-		if c, ok := find(results, SDKChanxuehong, ref); ok && c.NsPerOp > 0 {
-			ratio = fmt.Sprintf("%.2f×", r.NsPerOp/c.NsPerOp)
+		ratio, fastest := "–", "–"
+		if c, ok := find(results, SDKChanxuehong, ref); ok && c.NsPerOp > 0 && c.NsMin > 0 {
+			ratio, fastest = fmt.Sprintf("%.2f×", r.NsPerOp/c.NsPerOp), fmt.Sprintf("%.2f×", r.NsMin/c.NsMin)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %.0f | %.0f–%.0f | %s | %d | %s |\n",
-			sdk, mode, r.NsPerOp, r.NsMin, r.NsMax, allocRange(r), r.BytesPerOp, ratio)
+		fmt.Fprintf(&b, "| %s | %s | %.0f | %.0f–%.0f | %s | %d | %s | %s |\n",
+			sdk, mode, r.NsPerOp, r.NsMin, r.NsMax, allocRange(r), r.BytesPerOp, ratio, fastest)
 	}
 	b.WriteString("\n| issue 7 target | wxmp | |\n|---|---:|---|\n")
 	for _, v := range Verdicts(results) {
