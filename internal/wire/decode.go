@@ -9,12 +9,13 @@ import (
 
 // Decode fills v, a pointer to a struct whose fields are all zero, from the
 // scanned body, giving the values xml.Unmarshal would. A string field whose
-// text is one of known gets that very string instead of a copy: callers
-// pass the constants they expect (the MsgType, the Event name) to save an
-// allocation each. Decode returns false, leaving v zero, when v's type or
-// the body needs encoding/xml: a number that does not parse, or a field of
-// a kind the fast path does not fill. The caller then decodes the body with
-// DecodeXML, which also reports any error.
+// text is one of known (two at most) gets that very string instead of a
+// copy: callers pass the constants they expect, the MsgType and the Event
+// name. The other strings set outside slices share one new allocation.
+// Decode returns false, leaving v zero, when v's type or the body needs
+// encoding/xml: a number that does not parse, or a field of a kind the fast
+// path does not fill. The caller then decodes the body with DecodeXML,
+// which also reports any error.
 func (d *Doc) Decode(v any, known ...string) bool {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
@@ -28,20 +29,12 @@ func (d *Doc) Decode(v any, known ...string) bool {
 	if !sp.ok || sp.xmlNameLocal != "" && sp.xmlNameLocal != "xml" {
 		return false
 	}
-	dec := decoder{d: d, known: known}
+	dec := decoder{d: d}
+	dec.nknown = copy(dec.known[:], known)
 	ok := dec.structValue(sp, sv, 0, "xml")
-	if ok && len(d.pending) > 0 {
-		all := string(d.strs)
-		for _, p := range d.pending {
-			if p.end > p.start {
-				p.v.SetString(all[p.start:p.end])
-			} else {
-				p.v.SetString(p.s)
-			}
-		}
+	if ok {
+		dec.flush()
 	}
-	clear(d.pending) // the values point into v
-	d.pending = d.pending[:0]
 	d.strs = d.strs[:0]
 	if !ok {
 		sv.SetZero()
@@ -49,12 +42,37 @@ func (d *Doc) Decode(v any, known ...string) bool {
 	return ok
 }
 
-// pendingString is a string field Decode sets once the whole struct is
-// decoded: to s, or to bytes start to end of the joined strings.
+// maxKnown is how many known strings Decode uses; it ignores more.
+const maxKnown = 2
+
+// maxPending is how many string sets a decoder holds back before it makes
+// their shared string.
+const maxPending = 16
+
+// pendingString is a string field the decoder sets later: to s, or to
+// bytes start to end of d.strs.
 type pendingString struct {
 	v          reflect.Value
 	s          string
 	start, end int
+}
+
+// flush sets the pending string fields, all those that need a copy as
+// substrings of one new string.
+func (dec *decoder) flush() {
+	if dec.npending == 0 {
+		return
+	}
+	all := string(dec.d.strs)
+	for _, p := range dec.pending[:dec.npending] {
+		if p.end > p.start {
+			p.v.SetString(all[p.start:p.end])
+		} else {
+			p.v.SetString(p.s)
+		}
+	}
+	dec.npending = 0
+	dec.d.strs = dec.d.strs[:0]
 }
 
 // RootText returns the text of the last child of the root element called
@@ -122,12 +140,20 @@ func (d *Doc) text(idx int) []byte {
 
 // decoder carries one Decode call's state down the recursion.
 type decoder struct {
-	d     *Doc
-	known []string
+	d *Doc
+	// known holds Decode's known strings (a copy, so that the caller's
+	// slice does not escape to the heap).
+	known  [maxKnown]string
+	nknown int
 	// inSlice counts the slices being filled around the current value.
 	// A string inside a slice element is set at once, with its own
 	// allocation: the element may move when the slice grows again.
 	inSlice int
+	// pending holds the string sets put off so that their copies share
+	// one allocation. It lives in the decoder, on the caller's stack,
+	// and is never kept past Decode.
+	pending  [maxPending]pendingString
+	npending int
 }
 
 // structValue decodes element idx, called name, into the struct sv.
@@ -241,12 +267,13 @@ func (dec *decoder) scalar(vp *valuePlan, v reflect.Value, data []byte) bool {
 }
 
 // setString sets v to data: to one of dec.known when data equals it, else
-// to a copy. Outside slices the copy is put off until the end of Decode, to
-// share one allocation; the order of the sets is kept, so that the last of
-// repeated elements still wins.
+// to a copy. Outside slices the set is put off until the end of Decode (or
+// until maxPending sets wait), so that the copies share one allocation; the
+// order of the sets is kept, so that the last of repeated elements still
+// wins.
 func (dec *decoder) setString(v reflect.Value, data []byte) {
 	s, ok := "", len(data) == 0
-	for _, k := range dec.known {
+	for _, k := range dec.known[:dec.nknown] {
 		if !ok && string(data) == k {
 			s, ok = k, true
 		}
@@ -257,12 +284,19 @@ func (dec *decoder) setString(v reflect.Value, data []byte) {
 		v.SetString(s)
 	case dec.inSlice > 0:
 		v.SetString(string(data))
-	case ok:
-		d.pending = append(d.pending, pendingString{v: v, s: s})
 	default:
+		if dec.npending == maxPending {
+			dec.flush()
+		}
+		p := &dec.pending[dec.npending]
+		dec.npending++
+		if ok {
+			*p = pendingString{v: v, s: s}
+			return
+		}
 		start := len(d.strs)
 		d.strs = append(d.strs, data...)
-		d.pending = append(d.pending, pendingString{v: v, start: start, end: len(d.strs)})
+		*p = pendingString{v: v, start: start, end: len(d.strs)}
 	}
 }
 

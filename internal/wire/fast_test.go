@@ -3,6 +3,7 @@ package wire
 import (
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -307,6 +308,18 @@ func TestFastPathTakes(t *testing.T) {
 	assert.Equal(t, "def", k.Default)
 	assert.Empty(t, k.Dash)
 	assert.Empty(t, k.private, "an unexported field was set")
+
+	// More string sets than a decoder holds back at once: the last of
+	// the repeated elements still wins.
+	var many strings.Builder
+	many.WriteString("<xml>")
+	for i := range 2*maxPending + 3 {
+		fmt.Fprintf(&many, "<S>%d</S><ToUserName>t%d</ToUserName><MsgType>text</MsgType>", i, i)
+	}
+	many.WriteString("<Untagged>u</Untagged></xml>")
+	require.True(t, requireSameAsXML(t, []byte(many.String()), reflect.TypeFor[kinds](), "text"))
+	v, _ := fastDecode(t, []byte(many.String()), reflect.TypeFor[kinds](), "text")
+	assert.Equal(t, fmt.Sprint(2*maxPending+2), v.Elem().FieldByName("S").String())
 
 	for _, body := range []string{
 		"\xef\xbb\xbf \n<xml><S>bom</S></xml>",

@@ -58,11 +58,10 @@ type Doc struct {
 	body    []byte
 	toks    []token
 	scratch []byte // joined text of an element that has more than one piece
-	// strs holds the text of the strings one Decode sets, joined, and
-	// pending where each goes: Decode makes them substrings of one new
-	// string, one allocation instead of one each.
-	strs    []byte
-	pending []pendingString
+	// strs holds the text of the strings one Decode sets, joined: Decode
+	// makes them substrings of one new string, one allocation instead of
+	// one each.
+	strs []byte
 }
 
 // docPool recycles Docs between calls. Nothing in a Doc outlives the call
