@@ -144,62 +144,93 @@ func (d *Doc) Body() []byte { return d.body }
 // stops at the root's end tag, ignoring anything after it as xml.Unmarshal
 // does, and returns false for anything the fast path does not read.
 func (d *Doc) scan(root int) bool {
-	b := d.body
-	toks := d.toks[:0]
-	defer func() { d.toks = toks }()
+	toks, ok := scanTokens(d.body, root, d.toks[:0])
+	d.toks = toks
+	return ok
+}
+
+// scanTokens appends the tokens of the root element that starts at b[root]
+// to toks.
+func scanTokens(b []byte, root int, toks []token) ([]token, bool) {
 	var open [maxDepth]int32 // the open elements, as indexes into toks
 	depth := 0
 	for i := root; i < len(b); {
 		if b[i] != '<' {
-			end, flags, ok := scanText(b, i)
-			if !ok || end == len(b) {
-				// The body ends inside an element.
-				return false
+			// Mostly the white space between elements: read that here,
+			// and any other text with scanText.
+			end := i
+			for end < len(b) && (b[end] == ' ' || b[end] == '\n' || b[end] == '\t') {
+				end++
+			}
+			var flags uint8
+			if end == len(b) || b[end] != '<' {
+				var ok bool
+				end, flags, ok = scanText(b, end)
+				if !ok || end == len(b) {
+					// The body ends inside an element.
+					return toks, false
+				}
 			}
 			toks = append(toks, token{kind: tokText, flags: flags, start: int32(i), end: int32(end)})
 			i = end
 			continue
 		}
 		if i+1 == len(b) {
-			return false
+			return toks, false
 		}
 		switch c := b[i+1]; {
 		case c == '/':
-			nameEnd := scanName(b, i+2)
-			end := skipSpace(b, nameEnd)
-			if nameEnd == i+2 || end == len(b) || b[end] != '>' || depth == 0 {
-				return false
+			if depth == 0 {
+				return toks, false
 			}
 			t := &toks[open[depth-1]]
-			if string(b[i+2:nameEnd]) != string(b[t.start:t.end]) {
-				return false
+			name := b[t.start:t.end]
+			// The end tag must repeat the open element's name: "</"
+			// name, white space, ">".
+			nameEnd := i + 2 + len(name)
+			if nameEnd >= len(b) || string(b[i+2:nameEnd]) != string(name) {
+				return toks, false
+			}
+			end := nameEnd
+			if b[end] != '>' {
+				end = skipSpace(b, end)
+				if end == nameEnd && isNameByte(b[end]) || end == len(b) || b[end] != '>' {
+					return toks, false
+				}
 			}
 			t.next = int32(len(toks))
 			depth--
 			i = end + 1
 			if depth == 0 {
-				return true
+				return toks, true
 			}
 		case c == '!':
 			const cdataOpen = "<![CDATA["
 			if !bytes.HasPrefix(b[i:], []byte(cdataOpen)) || depth == 0 {
-				return false
+				return toks, false
 			}
 			start := i + len(cdataOpen)
 			end, flags, ok := scanCDATA(b, start)
 			if !ok {
-				return false
+				return toks, false
 			}
 			toks = append(toks, token{kind: tokText, flags: flags | textCDATA, start: int32(start), end: int32(end)})
 			i = end + len("]]>")
 		case isNameStart(c):
 			nameEnd := scanName(b, i+1)
-			end, empty, ok := scanAttrs(b, nameEnd)
-			if !ok || depth == maxDepth || depth == 0 && i != root {
-				return false
+			if depth == maxDepth || depth == 0 && i != root || nameEnd == len(b) {
+				return toks, false
 			}
 			idx := int32(len(toks))
 			t := token{kind: tokElement, start: int32(i + 1), end: int32(nameEnd)}
+			end, empty := nameEnd+1, false
+			if b[nameEnd] != '>' {
+				var ok bool
+				end, empty, ok = scanAttrs(b, nameEnd)
+				if !ok {
+					return toks, false
+				}
+			}
 			if empty {
 				// <Name/> is an element with nothing in it.
 				t.next = idx + 1
@@ -210,10 +241,10 @@ func (d *Doc) scan(root int) bool {
 			toks = append(toks, t)
 			i = end
 		default:
-			return false
+			return toks, false
 		}
 	}
-	return false
+	return toks, false
 }
 
 // scanAttrs checks the rest of a start tag from b[i], just after the
@@ -259,7 +290,8 @@ func scanAttrs(b []byte, i int) (end int, empty, ok bool) {
 // reads: an ASCII letter or underscore. (XML allows more; the rest goes to
 // encoding/xml.)
 func isNameStart(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_'
+	// c|0x20 maps 'A'-'Z' onto 'a'-'z' and nothing else onto them.
+	return 'a' <= c|0x20 && c|0x20 <= 'z' || c == '_'
 }
 
 // isNameByte reports whether c may continue an element name the fast path
