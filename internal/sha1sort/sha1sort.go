@@ -9,7 +9,6 @@ import (
 	"crypto/sha1"
 	"crypto/subtle"
 	"encoding/hex"
-	"slices"
 )
 
 // hexLen is the length of a SHA-1 digest written in hex.
@@ -74,7 +73,14 @@ const joinBuf = 128
 func digest(msg, extra []byte, parts []string) [hexLen]byte {
 	var buf [4]string // WeChat signs three or four strings
 	sorted := append(buf[:0], parts...)
-	slices.Sort(sorted)
+	// Insertion sort: for three or four strings it does a handful of
+	// comparisons, where slices.Sort's general algorithm costs more than
+	// the comparisons themselves.
+	for i := 1; i < len(sorted); i++ {
+		for j := i; j > 0 && sorted[j] < sorted[j-1]; j-- {
+			sorted[j], sorted[j-1] = sorted[j-1], sorted[j]
+		}
+	}
 	placed := len(extra) == 0
 	for _, p := range sorted {
 		if !placed && string(extra) < p {
