@@ -250,3 +250,16 @@ func BenchmarkVerifyRequest(b *testing.B) {
 		}
 	}
 }
+
+// TestVerifyRequestAllocatesNothing holds the point of reading the raw
+// query: checking a push's signature costs no allocation.
+func TestVerifyRequestAllocatesNothing(t *testing.T) {
+	q := officialQuery(t)
+	r := httptest.NewRequest("POST", "/wx?"+q.Encode()+"&openid=oyORnuP8q7ou2gfYjqLzSIWZf0rs", strings.NewReader("<xml/>"))
+	allocs := testing.AllocsPerRun(100, func() {
+		if err := signature.VerifyRequest(officialToken, r); err != nil {
+			t.Fatal(err)
+		}
+	})
+	assert.Zero(t, allocs)
+}
