@@ -245,6 +245,10 @@ func (c *Crypter) openAES(q pushQuery, body []byte) (*Push, error) {
 // that checks the server URL is answered with signature.VerifyRequest and
 // the echostr parameter.
 //
+// The result is Open(r.URL.Query(), body), but OpenRequest reads the few
+// parameters it needs straight from r.URL.RawQuery, and the body into one
+// buffer when r.ContentLength announces its size.
+//
 // See https://developers.weixin.qq.com/doc/offiaccount/en/Basic_Information/Access_Overview.html
 func (c *Crypter) OpenRequest(r *http.Request) (*Push, error) {
 	if r == nil || r.URL == nil {
