@@ -164,6 +164,19 @@ type named struct {
 	S       string   `xml:"S"`
 }
 
+// untaggedNamed has a field without a tag name whose type has an XMLName:
+// encoding/xml matches it by the XMLName's name, <Nest>, not by <Field>.
+type untaggedNamed struct {
+	Field named
+	S     string `xml:"S"`
+}
+
+// pointerNamed is the same through a pointer, which encoding/xml follows.
+type pointerNamed struct {
+	Field *named `xml:",omitempty"`
+	S     string `xml:"S"`
+}
+
 type recursive struct {
 	S    string      `xml:"S"`
 	Kids []recursive `xml:"Kid"`
@@ -177,6 +190,7 @@ var fuzzTypes = []reflect.Type{
 	reflect.TypeFor[withPointer](), reflect.TypeFor[withInterface](), reflect.TypeFor[withMap](),
 	reflect.TypeFor[withBytes](), reflect.TypeFor[withTextUnmarshaler](), reflect.TypeFor[selfDecoding](),
 	reflect.TypeFor[clash](), reflect.TypeFor[shadow](), reflect.TypeFor[nestedName](), reflect.TypeFor[recursive](),
+	reflect.TypeFor[untaggedNamed](), reflect.TypeFor[pointerNamed](),
 }
 
 // cmpOpts compare decoded values: NaN equals NaN (both sides parse "NaN"
@@ -407,6 +421,8 @@ func TestFastPathLeaves(t *testing.T) {
 		{"<xml><a>x</a></xml>", reflect.TypeFor[clash]()},
 		{"<xml><MsgType>x</MsgType></xml>", reflect.TypeFor[shadow]()},
 		{"<xml><Nest><S>x</S></Nest></xml>", reflect.TypeFor[nestedName]()},
+		{"<xml><Nest><S>x</S></Nest><S>y</S></xml>", reflect.TypeFor[untaggedNamed]()},
+		{"<xml><Nest><S>x</S></Nest><S>y</S></xml>", reflect.TypeFor[pointerNamed]()},
 	} {
 		_, ok := fastDecode(t, []byte(c.body), c.typ)
 		assert.False(t, ok, "%q as %v", c.body, c.typ)

@@ -137,7 +137,13 @@ func (b *planBuilder) structPlan(t reflect.Type) *structPlan {
 		sp.xmlNameLocal = xmlName.path[0]
 	}
 	for _, f := range fields {
-		fp := &fieldPlan{index: f.index, value: b.valuePlan(f.typ, f.path[len(f.path)-1])}
+		if hasXMLName(f.typ) {
+			// encoding/xml takes such a field's element name from
+			// the XMLName when the tag has none, and checks the two
+			// against each other when it has one.
+			return sp
+		}
+		fp := &fieldPlan{index: f.index, value: b.valuePlan(f.typ)}
 		if !sp.root.add(f.path, fp) {
 			return sp
 		}
@@ -146,9 +152,9 @@ func (b *planBuilder) structPlan(t reflect.Type) *structPlan {
 	return sp
 }
 
-// valuePlan returns the plan for decoding an element called name into a
-// value of type t.
-func (b *planBuilder) valuePlan(t reflect.Type, name string) *valuePlan {
+// valuePlan returns the plan for decoding an element into a value of
+// type t.
+func (b *planBuilder) valuePlan(t reflect.Type) *valuePlan {
 	if hasUnmarshaler(t) {
 		return &valuePlan{}
 	}
@@ -167,24 +173,35 @@ func (b *planBuilder) valuePlan(t reflect.Type, name string) *valuePlan {
 		if t == reflect.TypeFor[xml.Name]() {
 			return &valuePlan{}
 		}
-		sp := b.structPlan(t)
-		if sp.xmlName != nil {
-			// encoding/xml checks a nested XMLName against the
-			// field's name; the fast path leaves that to it.
-			return &valuePlan{}
-		}
-		return &valuePlan{kind: kindStruct, st: sp}
+		return &valuePlan{kind: kindStruct, st: b.structPlan(t)}
 	case reflect.Slice:
 		if t.Elem().Kind() == reflect.Uint8 {
 			return &valuePlan{} // []byte
 		}
-		elem := b.valuePlan(t.Elem(), name)
+		elem := b.valuePlan(t.Elem())
 		if elem.kind == kindUnsupported || elem.kind == kindSlice {
 			return &valuePlan{}
 		}
 		return &valuePlan{kind: kindSlice, elem: elem}
 	}
 	return &valuePlan{}
+}
+
+// hasXMLName reports whether t, or what t points to or holds as a slice,
+// is a struct with a field called XMLName.
+func hasXMLName(t reflect.Type) bool {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return false
+	}
+	for i := range t.NumField() {
+		if t.Field(i).Name == "XMLName" {
+			return true
+		}
+	}
+	return false
 }
 
 // hasUnmarshaler reports whether t or *t decodes itself.
