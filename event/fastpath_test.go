@@ -169,14 +169,29 @@ func FuzzParseMatchesXML(f *testing.F) {
 	f.Add([]byte("<xml><MsgType>event</MsgType><Event>MASSSENDJOBFINISH</Event><Event>TEMPLATESENDJOBFINISH</Event><MsgID>1</MsgID></xml>"))
 	f.Add([]byte("<xml><MsgType>event</MsgType><Event>new_event</Event><Raw>r</Raw><Event> new_event </Event></xml>"))
 	types := decodedTypes()
-	f.Fuzz(func(t *testing.T, body []byte) {
-		if d, ok := wire.Scan(body); ok {
-			for _, typ := range types {
-				requireSameAsXML(t, d, body, typ)
-			}
-			d.Release()
+	names := wiretest.Names(types...)
+	words := append(knownNames(), "event", "Event", "new_event")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		// The input as it is, and a push built from it out of the
+		// element names and event names the types use (see
+		// wiretest.Build), which mostly reaches the decoder.
+		built := wiretest.Build(data, names, words)
+		if len(data) > 0 {
+			// Route most built pushes to an event type: the first
+			// byte names the event.
+			name := words[int(data[0])%len(words)]
+			built = wiretest.WithHead(wiretest.Build(data[1:], names, words),
+				"<MsgType>event</MsgType><Event>"+name+"</Event>")
 		}
-		requireSameParse(t, body)
+		for _, body := range [][]byte{data, built} {
+			if d, ok := wire.Scan(body); ok {
+				for _, typ := range types {
+					requireSameAsXML(t, d, body, typ)
+				}
+				d.Release()
+			}
+			requireSameParse(t, body)
+		}
 	})
 }
 

@@ -191,14 +191,29 @@ func FuzzParseMatchesXML(f *testing.F) {
 	f.Add([]byte("<xml><MsgType>location</MsgType><Location_X>1e400</Location_X><Scale>-0</Scale></xml>"))
 	f.Add([]byte("<xml><MsgType>file</MsgType><FileTotalLen>9223372036854775807</FileTotalLen><Idx>-9223372036854775808</Idx></xml>"))
 	types := decodedTypes()
-	f.Fuzz(func(t *testing.T, body []byte) {
-		if d, ok := wire.Scan(body); ok {
-			for _, typ := range types {
-				requireSameAsXML(t, d, body, typ)
-			}
-			d.Release()
+	names := append(wiretest.Names(types...), "Event", "Raw")
+	words := append(messageTypes, "event", "TEXT", "new_type", "subscribe", "CLICK", "new_event")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		// The input as it is, and a push built from it out of the
+		// element names and MsgType values the types use (see
+		// wiretest.Build), which mostly reaches the decoder.
+		built := wiretest.Build(data, names, words)
+		if len(data) > 0 {
+			// Route most built pushes to a type: the first byte
+			// names the MsgType (and an Event, for events).
+			msgType := words[int(data[0])%len(words)]
+			built = wiretest.WithHead(wiretest.Build(data[1:], names, words),
+				"<MsgType>"+msgType+"</MsgType><Event>subscribe</Event>")
 		}
-		requireSameParse(t, body)
+		for _, body := range [][]byte{data, built} {
+			if d, ok := wire.Scan(body); ok {
+				for _, typ := range types {
+					requireSameAsXML(t, d, body, typ)
+				}
+				d.Release()
+			}
+			requireSameParse(t, body)
+		}
 	})
 }
 

@@ -260,29 +260,41 @@ func FuzzDecode(f *testing.F) {
 			f.Add(v)
 		}
 	}
-	f.Fuzz(func(t *testing.T, body []byte) {
-		for _, typ := range fuzzTypes {
-			requireSameAsXML(t, body, typ)
-		}
-		requireSameAsXML(t, body, reflect.TypeFor[Probe](), "text", "gh_1", "")
-
-		// Decode as a whole, fast path and fallback together, matches
-		// encoding/xml alone, errors included.
-		var fast, ref kinds
-		fastErr, refErr := Decode(body, &fast), DecodeXML(body, &ref)
-		requireSameError(t, refErr, fastErr)
-		if diff := cmp.Diff(ref, fast, cmpOpts); diff != "" {
-			t.Fatalf("Decode and DecodeXML disagree on %q (-xml +Decode):\n%s", body, diff)
-		}
-
-		// A value that is not zero goes to encoding/xml, which keeps
-		// what the body does not set.
-		fast, ref = kinds{S: "kept", Is: []int{9}}, kinds{S: "kept", Is: []int{9}}
-		requireSameError(t, DecodeXML(body, &ref), Decode(body, &fast))
-		if diff := cmp.Diff(ref, fast, cmpOpts); diff != "" {
-			t.Fatalf("Decode into a filled value disagrees on %q (-xml +Decode):\n%s", body, diff)
-		}
+	names := append(wiretest.Names(fuzzTypes...), "Unknown", "xml")
+	words := []string{"text", "gh_1", "e"}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		// The input as it is, and a push built from it out of the
+		// element names the types use (see wiretest.Build).
+		requireDecodeSameAsXML(t, data)
+		requireDecodeSameAsXML(t, wiretest.Build(data, names, words))
 	})
+}
+
+// requireDecodeSameAsXML decodes body into every fuzz type both ways, and
+// with Decode and DecodeXML, and requires the same results.
+func requireDecodeSameAsXML(t *testing.T, body []byte) {
+	t.Helper()
+	for _, typ := range fuzzTypes {
+		requireSameAsXML(t, body, typ)
+	}
+	requireSameAsXML(t, body, reflect.TypeFor[Probe](), "text", "gh_1", "")
+
+	// Decode as a whole, fast path and fallback together, matches
+	// encoding/xml alone, errors included.
+	var fast, ref kinds
+	fastErr, refErr := Decode(body, &fast), DecodeXML(body, &ref)
+	requireSameError(t, refErr, fastErr)
+	if diff := cmp.Diff(ref, fast, cmpOpts); diff != "" {
+		t.Fatalf("Decode and DecodeXML disagree on %q (-xml +Decode):\n%s", body, diff)
+	}
+
+	// A value that is not zero goes to encoding/xml, which keeps
+	// what the body does not set.
+	fast, ref = kinds{S: "kept", Is: []int{9}}, kinds{S: "kept", Is: []int{9}}
+	requireSameError(t, DecodeXML(body, &ref), Decode(body, &fast))
+	if diff := cmp.Diff(ref, fast, cmpOpts); diff != "" {
+		t.Fatalf("Decode into a filled value disagrees on %q (-xml +Decode):\n%s", body, diff)
+	}
 }
 
 func requireSameError(t *testing.T, want, got error) {

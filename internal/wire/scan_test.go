@@ -103,24 +103,36 @@ func FuzzScan(f *testing.F) {
 			f.Add(v)
 		}
 	}
-	f.Fuzz(func(t *testing.T, body []byte) {
-		d, ok := Scan(body)
-		if !ok {
-			return
-		}
-		defer d.Release()
-		got := docTokens(d, 0, nil)
-		want, err := xmlTokens(Trim(body))
-		require.NoError(t, err, "Scan took %q", body)
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Fatalf("Scan and encoding/xml read %q differently (-xml +Scan):\n%s", body, diff)
-		}
-		// xml.Unmarshal agrees that the root is <xml>.
-		var root struct {
-			XMLName xml.Name `xml:"xml"`
-		}
-		require.NoError(t, xml.Unmarshal(Trim(body), &root))
+	names := []string{"A", "B", "C", "xml", "ToUserName", "MsgType"}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		// The input as it is, and a push built from it (see
+		// wiretest.Build), which is mostly well-formed.
+		requireSameTokens(t, data)
+		requireSameTokens(t, wiretest.Build(data, names, nil))
 	})
+}
+
+// requireSameTokens requires that, if Scan takes body, encoding/xml reads
+// the same root element without an error, as the same elements holding the
+// same character data.
+func requireSameTokens(t *testing.T, body []byte) {
+	t.Helper()
+	d, ok := Scan(body)
+	if !ok {
+		return
+	}
+	defer d.Release()
+	got := docTokens(d, 0, nil)
+	want, err := xmlTokens(Trim(body))
+	require.NoError(t, err, "Scan took %q", body)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("Scan and encoding/xml read %q differently (-xml +Scan):\n%s", body, diff)
+	}
+	// xml.Unmarshal agrees that the root is <xml>.
+	var root struct {
+		XMLName xml.Name `xml:"xml"`
+	}
+	require.NoError(t, xml.Unmarshal(Trim(body), &root))
 }
 
 // TestScanTakes checks that the scanner reads the seeds, so that FuzzScan

@@ -1,12 +1,14 @@
 // Package wiretest helps the tests that hold the fast XML path of package
 // wire to encoding/xml: it makes edge-case variants of a push to seed their
-// fuzz targets, and lists the struct types a value reaches so that each can
-// be decoded both ways. Only tests import it.
+// fuzz targets, builds pushes from fuzz input out of the element names a
+// type uses, and lists the struct types a value reaches so that each can be
+// decoded both ways. Only tests import it.
 package wiretest
 
 import (
 	"bytes"
 	"reflect"
+	"strings"
 )
 
 // Variants returns variants of push, a WeChat XML push with an <xml> root,
@@ -229,4 +231,119 @@ func StructTypes(roots ...reflect.Type) []reflect.Type {
 		walk(t)
 	}
 	return out
+}
+
+// Build turns data, arbitrary fuzz input, into a push with an <xml> root
+// whose elements are named from names: each byte of data picks the next
+// step (open an element, close one, an empty element, text, CDATA, one of
+// words, a number-like text, an entity, white space, an attribute...) and
+// the bytes after it its details. Open elements are closed at the end, so
+// most results are well-formed and reach the decoder, which byte-level
+// mutation alone rarely does; the text steps copy bytes of data as they
+// are, so that invalid characters and markup still turn up.
+func Build(data []byte, names, words []string) []byte {
+	entities := []string{
+		"&amp;", "&lt;", "&gt;", "&apos;", "&quot;", "&#65;", "&#x4E2D;", "&#x1F600;", "&#xD;", "&#13;",
+		"&#xD800;", "&#0;", "&#xFFFE;", "&#x110000;", "&bogus;", "&amp", "&#;", "&#X41;", "]]>", "]]&gt;",
+		"<!-- c -->", "<?pi x?>", "\xef\xbf\xbe", "\xff", "\x00", "\r\n", "\r",
+	}
+	spaces := []string{" ", "\n", "\t", "\r\n", "\n    ", "\u00a0", "\u0085"}
+	numbers := []string{
+		"0", "1", "-1", "+1", " 42 ", "\n7\n", "007", "1e3", "1.5", "-0", "NaN", "-Inf", "0x10", "1_000",
+		"true", "false", "T", "f", "yes", "255", "256", "-128", "-129", "65535", "4294967296",
+		"9223372036854775807", "9223372036854775808", "-9223372036854775808", "18446744073709551615",
+		"99999999999999999999", "",
+	}
+	attrs := []string{`a="1"`, `b='x&amp;y'`, `c="]]>"`, `xmlns="urn:x"`, `w:a="1"`, `a=1`, `a="<"`, "\ta = \"1\"\n"}
+	if len(names) == 0 {
+		names = []string{"xml"}
+	}
+	words = append(words, numbers...)
+	var b bytes.Buffer
+	b.WriteString("<xml>")
+	var open []string
+	next := func() int {
+		if len(data) == 0 {
+			return 0
+		}
+		c := data[0]
+		data = data[1:]
+		return int(c)
+	}
+	take := func(n int) []byte {
+		n = min(n, len(data))
+		s := data[:n]
+		data = data[n:]
+		return s
+	}
+	for len(data) > 0 {
+		switch next() % 12 {
+		case 0, 1, 2:
+			name := names[next()%len(names)]
+			b.WriteString("<" + name + ">")
+			open = append(open, name)
+		case 3, 4:
+			if len(open) > 0 {
+				b.WriteString("</" + open[len(open)-1] + ">")
+				open = open[:len(open)-1]
+			}
+		case 5:
+			b.WriteString("<" + names[next()%len(names)] + "/>")
+		case 6:
+			b.Write(take(next() % 16))
+		case 7:
+			b.WriteString("<![CDATA[")
+			b.Write(take(next() % 16))
+			b.WriteString("]]>")
+		case 8:
+			b.WriteString(words[next()%len(words)])
+		case 9:
+			b.WriteString(entities[next()%len(entities)])
+		case 10:
+			b.WriteString(spaces[next()%len(spaces)])
+		case 11:
+			name := names[next()%len(names)]
+			b.WriteString("<" + name + " " + attrs[next()%len(attrs)] + ">")
+			open = append(open, name)
+		}
+	}
+	for i := len(open) - 1; i >= 0; i-- {
+		b.WriteString("</" + open[i] + ">")
+	}
+	b.WriteString("</xml>")
+	return b.Bytes()
+}
+
+// Names lists the element names the `xml` tags of types use (each part of
+// an a>b path, and field names for fields without a tag name), for Build.
+func Names(types ...reflect.Type) []string {
+	seen := make(map[string]bool)
+	var out []string
+	for _, t := range StructTypes(types...) {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("xml"), ",")
+			if name == "" || name == "-" {
+				name = f.Name
+			}
+			for _, part := range strings.Split(name, ">") {
+				if part != "" && !seen[part] {
+					seen[part] = true
+					out = append(out, part)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// WithHead returns push, which starts with <xml>, with head inserted right
+// after that: a way to give a built push the MsgType and Event that route
+// it to a type, which later elements may still override.
+func WithHead(push []byte, head string) []byte {
+	rest, ok := bytes.CutPrefix(push, []byte("<xml>"))
+	if !ok {
+		return push
+	}
+	return append([]byte("<xml>"+head), rest...)
 }
