@@ -89,32 +89,12 @@ func Parse(body []byte) (Event, error) {
 	return parseXML(body)
 }
 
-// ParseScanned is [Parse] for a push that package message has already
-// scanned and found to be an event (MsgType "event", ignoring case and
-// surrounding white space, which ParseScanned does not check again), so
-// that an event push is read once. Its argument's type is internal to this
-// module: other code cannot make one, and calls Parse. It returns false,
-// and no error, whenever the push needs the complete parser (errors
-// included); the caller then calls Parse, which gives the result.
-// ParseScanned does not release d.
-func ParseScanned(d *wire.Doc) (Event, bool) {
-	if d == nil {
-		return nil, false
-	}
-	return parseEvent(d)
-}
-
 // parseFast is Parse on the fast path. Every case that is an error goes
 // back to parseXML, so that errors come from one place.
 func parseFast(d *wire.Doc) (Event, bool) {
 	if !bytes.EqualFold(bytes.TrimSpace(d.RootText("MsgType")), []byte(wire.TypeEvent)) {
 		return nil, false
 	}
-	return parseEvent(d)
-}
-
-// parseEvent is parseFast once MsgType is known to be "event".
-func parseEvent(d *wire.Doc) (Event, bool) {
 	raw := d.RootText("Event")
 	name := bytes.TrimSpace(raw)
 	if len(name) == 0 {
