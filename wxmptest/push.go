@@ -335,6 +335,15 @@ func (p *Pusher) serveInProcess(ctx, dctx context.Context, req *http.Request) (a
 	}()
 	select {
 	case v := <-done:
+		if dctx.Err() != nil {
+			// The delivery had already ended when the handler returned
+			// (select picks at random when both are ready): the answer is
+			// too late, as it would be for WeChat.
+			if err := ctx.Err(); err != nil {
+				return answer{}, err
+			}
+			return answer{}, errDeadline
+		}
 		if v != nil {
 			if v == http.ErrAbortHandler {
 				return answer{}, violate(ErrNoAnswer, "the handler aborted the response")

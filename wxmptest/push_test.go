@@ -448,6 +448,26 @@ func TestPushContextEnds(t *testing.T) {
 	require.ErrorIs(t, err, context.Canceled)
 }
 
+// TestPushAnswerAfterGivingUp checks that an answer the handler writes
+// only once the Pusher has given up (its request's context is done) never
+// counts as answered in time, however the goroutines happen to be
+// scheduled: with a 1 ns timeout the deadline has passed before the
+// handler starts, so the handler's answer and the deadline are both ready
+// when the Pusher looks, again and again.
+func TestPushAnswerAfterGivingUp(t *testing.T) {
+	t.Parallel()
+	late := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done()
+		io.WriteString(w, "success")
+	})
+	p := newTestPusher(t, late, msgcrypt.ModePlain, wxmptest.WithTimeout(time.Nanosecond), wxmptest.WithRetries(0))
+	for i := range 500 {
+		res, err := p.Push(context.Background(), &message.Text{Content: "x"})
+		require.ErrorIs(t, err, wxmptest.ErrTimeout, "push %d", i)
+		require.Zero(t, res.StatusCode, "push %d", i)
+	}
+}
+
 // TestPushReproducible checks that a fixed clock and random source give
 // the same push, ciphertext included, from run to run.
 func TestPushReproducible(t *testing.T) {
