@@ -29,15 +29,9 @@ func Append(dst []byte, s string) []byte {
 // allocate its output once.
 func Len(s string) int {
 	if escapes(s) {
-		return escapedLen(s)
+		return EscapedLen(s)
 	}
-	if s == "" {
-		return 0
-	}
-	// A "]]>" cannot overlap another, so Count finds the same ones as
-	// AppendCDATA's left-to-right search.
-	return len(cdataStart) + len(s) + len(cdataEnd) +
-		strings.Count(s, cdataEnd)*(len(cdataSplit)-len(cdataEnd))
+	return CDATALen(s)
 }
 
 // AppendCDATA appends s to dst as encoding/xml writes a string field tagged
@@ -62,6 +56,19 @@ func AppendCDATA(dst []byte, s string) []byte {
 	return append(dst, cdataEnd...)
 }
 
+// CDATALen returns how many bytes AppendCDATA(dst, s) appends: 0 for "",
+// otherwise len(s) plus the section's start and end, plus 12 more for each
+// "]]>" in s.
+func CDATALen(s string) int {
+	if s == "" {
+		return 0
+	}
+	// A "]]>" cannot overlap another, so Count finds the same ones as
+	// AppendCDATA's left-to-right search.
+	return len(cdataStart) + len(s) + len(cdataEnd) +
+		strings.Count(s, cdataEnd)*(len(cdataSplit)-len(cdataEnd))
+}
+
 // AppendEscaped appends s to dst as encoding/xml's EscapeText writes it:
 // & < > " ' become "&amp;", "&lt;", "&gt;", "&#34;", "&#39;"; tab, LF and CR
 // become "&#x9;", "&#xA;", "&#xD;"; invalid UTF-8 and characters outside
@@ -70,6 +77,10 @@ func AppendCDATA(dst []byte, s string) []byte {
 func AppendEscaped(dst []byte, s string) []byte {
 	last := 0
 	for i := 0; i < len(s); {
+		if plain(s[i]) {
+			i++
+			continue
+		}
 		esc, width := escapeAt(s, i)
 		if esc == "" {
 			i += width
@@ -83,10 +94,15 @@ func AppendEscaped(dst []byte, s string) []byte {
 	return append(dst, s[last:]...)
 }
 
-// escapedLen returns how many bytes AppendEscaped(dst, s) appends.
-func escapedLen(s string) int {
+// EscapedLen returns how many bytes AppendEscaped(dst, s) appends. It walks
+// s as AppendEscaped does, so it costs about as much.
+func EscapedLen(s string) int {
 	n := len(s)
 	for i := 0; i < len(s); {
+		if plain(s[i]) {
+			i++
+			continue
+		}
 		esc, width := escapeAt(s, i)
 		if esc != "" {
 			n += len(esc) - width
@@ -94,6 +110,13 @@ func escapedLen(s string) int {
 		i += width
 	}
 	return n
+}
+
+// plain reports whether c is an ASCII character that AppendEscaped writes
+// as it is. It is small enough to inline, so the loops above step over
+// plain text without calling escapeAt for each byte.
+func plain(c byte) bool {
+	return c >= 0x20 && c < utf8.RuneSelf && c != '&' && c != '<' && c != '>' && c != '"' && c != '\''
 }
 
 // escapeAt returns what AppendEscaped writes for the character at s[i] and

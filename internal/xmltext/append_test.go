@@ -77,8 +77,8 @@ type wrapDoc struct {
 
 // FuzzAppend is the differential test of the append helpers: for any
 // string, each writes exactly the bytes encoding/xml writes for the same
-// text, Len predicts Append's length, and text XML can carry reads back
-// unchanged.
+// text, Len, CDATALen and EscapedLen predict their writers' lengths, and
+// text XML can carry reads back unchanged.
 func FuzzAppend(f *testing.F) {
 	for _, s := range samples {
 		f.Add(s)
@@ -87,6 +87,7 @@ func FuzzAppend(f *testing.F) {
 		want, err := xml.Marshal(cdataDoc{Text: s})
 		require.NoError(t, err)
 		assert.Equal(t, string(want), "<x>"+string(AppendCDATA(nil, s))+"</x>", "AppendCDATA(%q)", s)
+		assert.Equal(t, len(want)-len("<x></x>"), CDATALen(s), "CDATALen(%q)", s)
 
 		want, err = xml.Marshal(charDataDoc{Text: s})
 		require.NoError(t, err)
@@ -94,6 +95,7 @@ func FuzzAppend(f *testing.F) {
 		var esc bytes.Buffer
 		require.NoError(t, xml.EscapeText(&esc, []byte(s)))
 		assert.Equal(t, esc.String(), string(AppendEscaped(nil, s)), "EscapeText(%q)", s)
+		assert.Equal(t, esc.Len(), EscapedLen(s), "EscapedLen(%q)", s)
 
 		want, err = xml.Marshal(wrapDoc{Content: Wrap(s)})
 		require.NoError(t, err)
