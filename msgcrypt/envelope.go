@@ -3,7 +3,8 @@ package msgcrypt
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/wxmp/wxmp/internal/xmltext"
 )
 
 // Envelope is the XML body of an encrypted reply. Its element names are the
@@ -48,11 +49,12 @@ func (e *Envelope) Marshal() ([]byte, error) {
 			return nil, fmt.Errorf("%w: %s", ErrInvalidChar, f.name)
 		}
 	}
-	out := make([]byte, 0, envelopeFixed+cdataLen(e.Encrypt)+cdataLen(e.MsgSignature)+textLen(e.TimeStamp)+cdataLen(e.Nonce))
+	out := make([]byte, 0, envelopeFixed+xmltext.CDATALen(e.Encrypt)+xmltext.CDATALen(e.MsgSignature)+
+		xmltext.EscapedLen(e.TimeStamp)+xmltext.CDATALen(e.Nonce))
 	out = append(out, envelopeOpen...)
-	out = appendCDATA(out, e.Encrypt)
+	out = xmltext.AppendCDATA(out, e.Encrypt)
 	out = append(out, envelopeSignature...)
-	out = appendCDATA(out, e.MsgSignature)
+	out = xmltext.AppendCDATA(out, e.MsgSignature)
 	return appendEnvelopeTail(out, e.TimeStamp, e.Nonce), nil
 }
 
@@ -60,105 +62,37 @@ func (e *Envelope) Marshal() ([]byte, error) {
 // TimeStamp and Nonce elements and the end of the document.
 func appendEnvelopeTail(out []byte, timestamp, nonce string) []byte {
 	out = append(out, envelopeTimeStamp...)
-	out = appendText(out, timestamp)
+	out = xmltext.AppendEscaped(out, timestamp)
 	out = append(out, envelopeNonce...)
-	out = appendCDATA(out, nonce)
+	out = xmltext.AppendCDATA(out, nonce)
 	return append(out, envelopeClose...)
 }
 
-// A CDATA section, and how one that would hold "]]>" is split: the text
-// is cut after "]]" and the section closed and reopened, as encoding/xml
-// does, so that the XML stays well formed and reads back the same text.
+// A CDATA section's start and end. Encrypt writes the base64 ciphertext
+// and the hex signature between them directly: neither alphabet can hold
+// "]]>", so neither needs the split xmltext.AppendCDATA makes.
 const (
 	cdataStart = "<![CDATA["
 	cdataEnd   = "]]>"
-	cdataSplit = "]]]]><![CDATA[>"
 )
 
-// cdataLen is len(appendCDATA(nil, s)).
-func cdataLen(s string) int {
-	if s == "" {
-		return 0
-	}
-	return len(cdataStart) + len(s) + len(cdataEnd) + strings.Count(s, cdataEnd)*(len(cdataSplit)-len(cdataEnd))
-}
+// cdataLen and textLen are the lengths appendEnvelopeTail writes the Nonce
+// and TimeStamp in (xmltext's CDATALen and EscapedLen), under the names
+// Encrypt sizes its buffer with.
+func cdataLen(s string) int { return xmltext.CDATALen(s) }
+func textLen(s string) int  { return xmltext.EscapedLen(s) }
 
-// appendCDATA appends s as one CDATA section, split where s holds "]]>";
-// an empty s is written as nothing, like encoding/xml's ",cdata".
-func appendCDATA(out []byte, s string) []byte {
-	if s == "" {
-		return out
-	}
-	out = append(out, cdataStart...)
-	for {
-		i := strings.Index(s, cdataEnd)
-		if i < 0 {
-			break
-		}
-		out = append(out, s[:i]...)
-		out = append(out, cdataSplit...)
-		s = s[i+len(cdataEnd):]
-	}
-	out = append(out, s...)
-	return append(out, cdataEnd...)
-}
-
-// textEscape is how encoding/xml escapes the characters that need it in an
-// element's text, among those envelopeSafe lets through.
-func textEscape(c byte) string {
-	switch c {
-	case '"':
-		return "&#34;"
-	case '\'':
-		return "&#39;"
-	case '&':
-		return "&amp;"
-	case '<':
-		return "&lt;"
-	case '>':
-		return "&gt;"
-	}
-	return ""
-}
-
-// textLen is len(appendText(nil, s)).
-func textLen(s string) int {
-	n := len(s)
-	for i := range len(s) {
-		if esc := textEscape(s[i]); esc != "" {
-			n += len(esc) - 1
-		}
-	}
-	return n
-}
-
-// appendText appends s as element text, escaped as encoding/xml escapes
-// it. s must be envelopeSafe: the characters that check refuses are the
-// ones encoding/xml would write as character references or U+FFFD.
-func appendText(out []byte, s string) []byte {
-	last := 0
-	for i := range len(s) {
-		if esc := textEscape(s[i]); esc != "" {
-			out = append(out, s[last:i]...)
-			out = append(out, esc...)
-			last = i + 1
-		}
-	}
-	return append(out, s[last:]...)
-}
-
-// envelopeSafe reports whether s reads back unchanged from the envelope's
-// XML: valid UTF-8 without control characters, U+FFFE or U+FFFF.
+// envelopeSafe reports whether s may go into the envelope: valid UTF-8
+// without control characters (tab, LF and CR included), U+FFFE or U+FFFF,
+// as ErrInvalidChar promises.
+//
+// That is stricter than xmltext.InvalidCharAt, which lets tab, LF and CR
+// through because replies and pushes carry them (a CR escaped as "&#xD;").
+// The envelope keeps ErrInvalidChar's rule of refusing every control
+// character: a CR in a CDATA field would read back as LF and break
+// msg_signature, and none of the three belongs in a base64 Encrypt, a hex
+// MsgSignature, a decimal TimeStamp or a Nonce.
 func envelopeSafe(s string) bool {
-	for i, r := range s {
-		switch {
-		case r < 0x20, r == 0xFFFE, r == 0xFFFF:
-			return false
-		case r == utf8.RuneError:
-			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
-				return false
-			}
-		}
-	}
-	return true
+	return xmltext.InvalidCharAt(s) < 0 && strings.IndexByte(s, '\t') < 0 &&
+		strings.IndexByte(s, '\n') < 0 && strings.IndexByte(s, '\r') < 0
 }

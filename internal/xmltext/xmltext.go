@@ -1,10 +1,13 @@
 // Package xmltext writes text into WeChat's XML the way WeChat writes it,
-// and finds characters XML cannot carry. Package reply uses it for replies
-// and package wxmptest for the pushes it builds, so both follow one rule.
+// and finds characters XML cannot carry. Package reply uses it for replies,
+// msgcrypt for the encrypted reply's envelope and wxmptest for the pushes it
+// builds, so all follow one rule.
 //
 // [Text] (with [Wrap]) is the rule as a field type for encoding/xml;
 // [Append] writes the same bytes into a []byte for code that writes XML
-// without encoding/xml, and [Len] says beforehand how many.
+// without encoding/xml, and [Len] says beforehand how many. A writer whose
+// field is always one form uses [AppendCDATA] with [CDATALen], or
+// [AppendEscaped] with [EscapedLen].
 package xmltext
 
 import (
