@@ -173,7 +173,7 @@ func (c *Crypter) Encrypt(key Key, reply []byte, timestamp, nonce string) ([]byt
 	out := make([]byte, 0, envelopeFixed+
 		len(cdataStart)+encLen+len(cdataEnd)+
 		len(cdataStart)+sha1.Size*2+len(cdataEnd)+
-		textLen(timestamp)+cdataLen(nonce))
+		envelopeTailLen(timestamp, nonce))
 	out = append(out, envelopeOpen+cdataStart...)
 	out = base64.StdEncoding.AppendEncode(out, ciphertext)
 	msgSignature := sha1sort.SumWith(s.buf, out[len(out)-encLen:], c.token, timestamp, nonce)

@@ -50,7 +50,7 @@ func (e *Envelope) Marshal() ([]byte, error) {
 		}
 	}
 	out := make([]byte, 0, envelopeFixed+xmltext.CDATALen(e.Encrypt)+xmltext.CDATALen(e.MsgSignature)+
-		xmltext.EscapedLen(e.TimeStamp)+xmltext.CDATALen(e.Nonce))
+		envelopeTailLen(e.TimeStamp, e.Nonce))
 	out = append(out, envelopeOpen...)
 	out = xmltext.AppendCDATA(out, e.Encrypt)
 	out = append(out, envelopeSignature...)
@@ -76,11 +76,11 @@ const (
 	cdataEnd   = "]]>"
 )
 
-// cdataLen and textLen are the lengths appendEnvelopeTail writes the Nonce
-// and TimeStamp in (xmltext's CDATALen and EscapedLen), under the names
-// Encrypt sizes its buffer with.
-func cdataLen(s string) int { return xmltext.CDATALen(s) }
-func textLen(s string) int  { return xmltext.EscapedLen(s) }
+// envelopeTailLen is how many bytes appendEnvelopeTail writes for the
+// TimeStamp's and the Nonce's text.
+func envelopeTailLen(timestamp, nonce string) int {
+	return xmltext.EscapedLen(timestamp) + xmltext.CDATALen(nonce)
+}
 
 // envelopeSafe reports whether s may go into the envelope: valid UTF-8
 // without control characters (tab, LF and CR included), U+FFFE or U+FFFF,
