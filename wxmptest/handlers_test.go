@@ -28,23 +28,56 @@ const (
 	otherAppID = "wx0000000000000000"
 )
 
-// fastTimeout keeps slow-handler tests quick.
-const fastTimeout = 50 * time.Millisecond
+// Timeouts. Only tests about the timeout use fastTimeout, and their slow
+// handlers do not sleep for some multiple of it: they answer only once the
+// Pusher has given up on the delivery (afterGivingUp), so no scheduling
+// delay on a loaded machine can make them look fast. Every handler that is
+// expected to answer gets answerTimeout: the slowest in-process answer seen
+// on a loaded 2-core machine under -race took 1.5 s, and an answer comes
+// back as soon as it is written, so the margin costs nothing when the
+// handler works.
+const (
+	fastTimeout   = 50 * time.Millisecond
+	answerTimeout = 10 * time.Second
+)
 
 var allModes = []msgcrypt.Mode{msgcrypt.ModePlain, msgcrypt.ModeCompatible, msgcrypt.ModeSafe}
 
 // newTestPusher returns a Pusher for h in mode with the test account and
-// a short timeout, plus opts.
+// answerTimeout, plus opts (a later WithTimeout wins).
 func newTestPusher(t testing.TB, h http.Handler, mode msgcrypt.Mode, opts ...wxmptest.Option) *wxmptest.Pusher {
 	t.Helper()
 	all := []wxmptest.Option{
 		wxmptest.WithHandler(h),
 		wxmptest.WithEncryption(mode, pushAESKey, pushAppID),
-		wxmptest.WithTimeout(fastTimeout),
+		wxmptest.WithTimeout(answerTimeout),
 	}
 	p, err := wxmptest.NewPusher(pushToken, append(all, opts...)...)
 	require.NoError(t, err)
 	return p
+}
+
+// afterGivingUp wraps h, called in process, so that it starts only once
+// the Pusher has given up on the delivery (the request's context is done)
+// and then answers as h does: a handler too slow for any timeout on any
+// machine, whose late answer must not be taken.
+func afterGivingUp(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done()
+		h.ServeHTTP(w, r)
+	})
+}
+
+// waitFor waits for a value on ch: a handler the Pusher gave up on may
+// still be running when Push returns. The minute is only a bound for a
+// broken test; a slow machine never gets near it.
+func waitFor(t *testing.T, ch <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(time.Minute):
+		t.Fatalf("%s did not finish within a minute", what)
+	}
 }
 
 // seeded returns a reproducible random source.

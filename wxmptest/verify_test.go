@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -48,17 +47,30 @@ func TestVerify(t *testing.T) {
 		{"success instead", func(w http.ResponseWriter, e string) { io.WriteString(w, "success") }, wxmptest.ErrEchostr, "not the echostr"},
 		{"nothing", func(w http.ResponseWriter, e string) {}, wxmptest.ErrEchostr, "empty"},
 		{"forbidden", func(w http.ResponseWriter, e string) { http.Error(w, e, http.StatusForbidden) }, wxmptest.ErrStatus, "403"},
-		{"slow", func(w http.ResponseWriter, e string) { time.Sleep(4 * fastTimeout); io.WriteString(w, e) }, wxmptest.ErrTimeout, "50ms"},
+		// The echostr, but only once the Pusher has given up (see below:
+		// the rule ErrTimeout makes the handler slow).
+		{"slow", func(w http.ResponseWriter, e string) { io.WriteString(w, e) }, wxmptest.ErrTimeout, "50ms"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var calls atomic.Int32
 			h := verifier(func(w http.ResponseWriter, e string) { calls.Add(1); tt.answer(w, e) })
+			timeout := answerTimeout
+			if tt.rule == wxmptest.ErrTimeout {
+				h, timeout = afterGivingUp(h), fastTimeout
+			}
+			finished := make(chan struct{}, 4)
+			counted := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				defer func() { finished <- struct{}{} }()
+				h.ServeHTTP(w, r)
+			})
 			// The GET is plain in every mode.
-			p := newTestPusher(t, h, msgcrypt.ModeSafe)
+			p := newTestPusher(t, counted, msgcrypt.ModeSafe, wxmptest.WithTimeout(timeout))
 			res, err := p.Verify(context.Background())
 			require.NotNil(t, res)
+			assert.Equal(t, 1, res.Attempts)
+			waitFor(t, finished, "the handler") // a slow one runs on after Verify returns
 			assert.EqualValues(t, 1, calls.Load(), "the signature checked out and WeChat does not retry the GET")
 			assert.NotEmpty(t, res.Query.Get("echostr"))
 			if tt.rule == nil {
