@@ -2,6 +2,7 @@ package wire
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -219,5 +220,20 @@ func TestScanLeaves(t *testing.T) {
 			d.Release()
 		}
 		assert.False(t, ok, "%q", body)
+	}
+}
+
+// TestPlainCDATA8 holds the word-at-a-time test to its byte-at-a-time
+// meaning: every byte value, at every position of the word.
+func TestPlainCDATA8(t *testing.T) {
+	for v := range 256 {
+		for p := range 8 {
+			w := []byte("AAAAAAAA")
+			w[p] = byte(v)
+			want := v >= 0x20 && v < 0x80 && v != ']'
+			if got := plainCDATA8(binary.LittleEndian.Uint64(w)); got != want {
+				t.Errorf("byte %#x at %d: got %v, want %v", v, p, got, want)
+			}
+		}
 	}
 }

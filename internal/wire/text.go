@@ -2,6 +2,7 @@ package wire
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strconv"
 	"unicode/utf8"
 )
@@ -81,6 +82,15 @@ func scanChars(b []byte, i int, quote byte) (end int, flags uint8, ok bool) {
 // and its flags.
 func scanCDATA(b []byte, i int) (end int, flags uint8, ok bool) {
 	for i < len(b) {
+		// Eight bytes at a time while they are all printable ASCII
+		// other than ']': the base64 of an encrypted push is that
+		// and nothing else. Any other byte goes to the switch below.
+		for i+8 <= len(b) && plainCDATA8(binary.LittleEndian.Uint64(b[i:])) {
+			i += 8
+		}
+		if i >= len(b) {
+			break
+		}
 		c := b[i]
 		switch {
 		case c == ']':
@@ -104,6 +114,22 @@ func scanCDATA(b []byte, i int) (end int, flags uint8, ok bool) {
 		}
 	}
 	return 0, 0, false
+}
+
+// plainCDATA8 reports whether the eight bytes packed in x are all in
+// 0x20–0x7F and none is ']'. It uses the usual word-at-a-time tests: a
+// byte below n shows as a high bit in (x - n·0x01…) &^ x once every byte
+// is below 0x80, and a byte equal to c as a zero byte of x ^ c·0x01….
+func plainCDATA8(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	if x&highs != 0 {
+		return false
+	}
+	if (x-0x20*ones)&^x&highs != 0 {
+		return false
+	}
+	y := x ^ (']' * ones)
+	return (y-ones)&^y&highs == 0
 }
 
 // charLen returns the length of the UTF-8 sequence at the start of b, which
