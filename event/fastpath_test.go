@@ -92,11 +92,6 @@ func requireSameParse(t *testing.T, body []byte) {
 	t.Helper()
 	want, wantErr := refParse(body)
 	got, gotErr := Parse(body)
-	requireSameResult(t, body, want, wantErr, got, gotErr)
-}
-
-func requireSameResult(t *testing.T, body []byte, want Event, wantErr error, got Event, gotErr error) {
-	t.Helper()
 	if wantErr != nil || gotErr != nil {
 		require.Errorf(t, gotErr, "Parse(%q) = %#v, encoding/xml gives error %v", body, got, wantErr)
 		require.Errorf(t, wantErr, "Parse(%q) fails with %v, encoding/xml gives %#v", body, gotErr, want)
