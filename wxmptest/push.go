@@ -141,10 +141,14 @@ func (p *Pusher) Push(ctx context.Context, m message.Message) (*Result, error) {
 // encrypt_type=aes and msg_signature to the query.
 //
 // Each delivery has the timeout (5 s by default) to be answered, the body
-// read to its end. One that is not is dropped and the same request, byte
-// for byte, goes again, up to the retries (3 by default): at most four
-// deliveries in all by default, WeChat's "a maximum of three retries"
-// read as three deliveries after the first. Nothing is waited between them.
+// read to its end, by the wall clock, in process and over HTTP alike: an
+// answer that comes in later is late and never judged, even when it wins a
+// race with the deadline (a timer firing late on a loaded machine, or an
+// HTTP client that does not stop at the request's context). A delivery not
+// answered in time is dropped and the same request, byte for byte, goes
+// again, up to the retries (3 by default): at most four deliveries in all
+// by default, WeChat's "a maximum of three retries" read as three
+// deliveries after the first. Nothing is waited between them.
 //
 // The first answered delivery is judged: the HTTP status must be 200, and
 // the body is judged by Check. The Result is returned in every case but a
@@ -307,14 +311,24 @@ func (p *Pusher) deliver(ctx context.Context, method string, query url.Values, b
 	start := time.Now()
 	var ans answer
 	if p.handler != nil {
-		ans, err = p.serveInProcess(ctx, dctx, req)
+		ans, err = p.serveInProcess(dctx, req)
 	} else {
-		ans, err = p.roundTrip(ctx, dctx, req)
+		ans, err = p.roundTrip(req)
+	}
+	ans.elapsed = time.Since(start)
+	if dctx.Err() != nil || ans.elapsed > p.timeout {
+		// The delivery had ended, or its time was up by the wall clock,
+		// when the answer (or the failure) came in: it is late on every
+		// path, as it would be for WeChat, even when the deadline's timer
+		// fired late or the answer won a race with it.
+		if err := ctx.Err(); err != nil {
+			return answer{}, err
+		}
+		return answer{}, errDeadline
 	}
 	if err != nil {
 		return answer{}, err
 	}
-	ans.elapsed = time.Since(start)
 	if len(ans.body) > MaxReplyBytes {
 		return answer{}, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, MaxReplyBytes)
 	}
@@ -322,9 +336,10 @@ func (p *Pusher) deliver(ctx context.Context, method string, query url.Values, b
 }
 
 // serveInProcess runs the handler on req in its own goroutine and waits for
-// it to return or for the deadline. A handler still running at the deadline
-// is left to finish on its own, with req's context cancelled.
-func (p *Pusher) serveInProcess(ctx, dctx context.Context, req *http.Request) (answer, error) {
+// it to return or for the deadline (the end of dctx). A handler still
+// running at the deadline is left to finish on its own, with req's context
+// cancelled. deliver judges whether the answer came in time.
+func (p *Pusher) serveInProcess(dctx context.Context, req *http.Request) (answer, error) {
 	req.RequestURI = req.URL.RequestURI()
 	req.RemoteAddr = "192.0.2.1:54321" // TEST-NET-1: where WeChat's request "comes from"
 	rec := httptest.NewRecorder()
@@ -335,15 +350,6 @@ func (p *Pusher) serveInProcess(ctx, dctx context.Context, req *http.Request) (a
 	}()
 	select {
 	case v := <-done:
-		if dctx.Err() != nil {
-			// The delivery had already ended when the handler returned
-			// (select picks at random when both are ready): the answer is
-			// too late, as it would be for WeChat.
-			if err := ctx.Err(); err != nil {
-				return answer{}, err
-			}
-			return answer{}, errDeadline
-		}
 		if v != nil {
 			if v == http.ErrAbortHandler {
 				return answer{}, violate(ErrNoAnswer, "the handler aborted the response")
@@ -352,44 +358,35 @@ func (p *Pusher) serveInProcess(ctx, dctx context.Context, req *http.Request) (a
 		}
 		return answer{status: rec.Code, body: rec.Body.Bytes()}, nil
 	case <-dctx.Done():
-		if err := ctx.Err(); err != nil {
-			return answer{}, err
-		}
 		return answer{}, errDeadline
 	}
 }
 
-// roundTrip sends req over HTTP and reads the whole answer before the
-// deadline.
-func (p *Pusher) roundTrip(ctx, dctx context.Context, req *http.Request) (answer, error) {
+// roundTrip sends req over HTTP and reads the whole answer, up to one byte
+// past MaxReplyBytes.
+func (p *Pusher) roundTrip(req *http.Request) (answer, error) {
 	resp, err := p.client.Do(req)
 	if err != nil {
-		return answer{}, transportError(ctx, dctx, err)
+		return answer{}, transportError(err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxReplyBytes+1))
 	if err != nil {
-		return answer{}, transportError(ctx, dctx, err)
+		return answer{}, transportError(err)
 	}
 	return answer{status: resp.StatusCode, body: b}, nil
 }
 
-// transportError classifies a failed round trip: ctx ended, the deadline
-// passed, or there was no answer. The URL (which holds the signature) is
-// left out of the message.
-func transportError(ctx, dctx context.Context, err error) error {
-	if cerr := ctx.Err(); cerr != nil {
-		return cerr
-	}
+// transportError classifies a failed round trip that deliver has not
+// already found late: the client's own timeout, or no answer. The URL
+// (which holds the signature) is left out of the message.
+func transportError(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		if ue.Timeout() {
 			return errDeadline
 		}
 		err = ue.Err
-	}
-	if dctx.Err() != nil {
-		return errDeadline
 	}
 	return violate(ErrNoAnswer, "%v", err)
 }

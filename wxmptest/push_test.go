@@ -609,3 +609,55 @@ func decryptIndependently(t *testing.T, encrypt string) (msg []byte, appID strin
 	n := binary.BigEndian.Uint32(pt[16:20])
 	return pt[20 : 20+n], string(pt[20+n:])
 }
+
+// lateTransport answers every request with 200 and body, but only once
+// the request's context is done: an answer that reaches the Pusher after
+// its deadline, as a real one does when the deadline's timer fires late
+// on a loaded machine and the answer wins the race. calls counts requests.
+type lateTransport struct {
+	body  string
+	calls atomic.Int32
+}
+
+func (l *lateTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	l.calls.Add(1)
+	if r.Body != nil {
+		_, _ = io.Copy(io.Discard, r.Body)
+		r.Body.Close()
+	}
+	<-r.Context().Done()
+	return &http.Response{
+		StatusCode: http.StatusOK,
+		Header:     http.Header{"Content-Type": {"text/plain"}},
+		Body:       io.NopCloser(strings.NewReader(l.body)),
+		Request:    r,
+	}, nil
+}
+
+// TestPushLateAnswerOverHTTP checks that an answer over HTTP that comes
+// after the delivery's deadline is late, as it is in process: the push is
+// delivered again and, never answered in time, fails with ErrTimeout.
+func TestPushLateAnswerOverHTTP(t *testing.T) {
+	t.Parallel()
+	late := &lateTransport{body: "success"}
+	p, err := wxmptest.NewPusher(pushToken, wxmptest.WithURL("http://wechat.example/wechat"),
+		wxmptest.WithClient(&http.Client{Transport: late}),
+		wxmptest.WithTimeout(fastTimeout), wxmptest.WithRetries(1))
+	require.NoError(t, err)
+	res, err := p.Push(context.Background(), &message.Text{Content: "x"})
+	require.ErrorIs(t, err, wxmptest.ErrTimeout)
+	assert.Equal(t, 2, res.Attempts)
+	assert.Zero(t, res.StatusCode)
+	assert.Nil(t, res.Reply)
+	assert.EqualValues(t, 2, late.calls.Load())
+
+	// The verification GET too.
+	_, err = p.Verify(context.Background())
+	require.ErrorIs(t, err, wxmptest.ErrTimeout)
+
+	// The caller's context ending first is reported as such.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = p.Push(ctx, &message.Text{Content: "x"})
+	require.ErrorIs(t, err, context.Canceled)
+}
