@@ -30,12 +30,11 @@ func fuzzReplies(t *testing.T, h reply.Header, a, b, c, d, e string, n int) []st
 	image.Header = h
 	voice := reply.NewVoice(in, b)
 	voice.Header = h
-	video := reply.NewVideo(in, a, b, c)
+	video := reply.NewVideo(in, reply.Video{MediaID: a, Title: b, Description: c})
 	video.Header = h
 	music := reply.NewMusic(in, reply.Music{Title: a, Description: b, MusicURL: c, HQMusicURL: d, ThumbMediaID: e})
 	music.Header = h
-	news, err := reply.NewNews(in, reply.Article{Title: "placeholder"})
-	require.NoError(t, err)
+	news := reply.NewNews(in, reply.Article{Title: "placeholder"})
 	news.Header = h
 	fields := [...]string{a, b, c, d, e}
 	var items []decodedArticle

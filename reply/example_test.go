@@ -43,15 +43,12 @@ func ExampleNewNews() {
 		panic(err)
 	}
 	// A reply to a user's message shows only one article.
-	r, err := reply.NewNews(in, reply.Article{
+	r := reply.NewNews(in, reply.Article{
 		Title:       "Getting started",
 		Description: "Five minutes to your first order",
 		PicURL:      "https://example.com/cover.jpg",
 		URL:         "https://example.com/start",
 	})
-	if err != nil {
-		panic(err)
-	}
 	r.CreateTime = 1348831865
 	out, err := r.Marshal()
 	if err != nil {
@@ -59,11 +56,35 @@ func ExampleNewNews() {
 	}
 	fmt.Println(string(out))
 
-	_, err = reply.NewNews(in)
+	// Problems, such as no articles, surface from Marshal.
+	_, err = reply.NewNews(in).Marshal()
 	fmt.Println(errors.Is(err, reply.ErrArticleCount), err)
 	// Output:
 	// <xml><ToUserName><![CDATA[oUser]]></ToUserName><FromUserName><![CDATA[gh_0123456789ab]]></FromUserName><CreateTime>1348831865</CreateTime><MsgType><![CDATA[news]]></MsgType><ArticleCount>1</ArticleCount><Articles><item><Title><![CDATA[Getting started]]></Title><Description><![CDATA[Five minutes to your first order]]></Description><PicUrl><![CDATA[https://example.com/cover.jpg]]></PicUrl><Url><![CDATA[https://example.com/start]]></Url></item></Articles></xml>
 	// true reply: news must have 1 to 8 articles: got 0
+}
+
+func ExampleNewVideo() {
+	in, err := message.Parse([]byte(push))
+	if err != nil {
+		panic(err)
+	}
+	r := reply.NewVideo(in, reply.Video{
+		MediaID: "uploaded-video-media-id", // from the media (素材) APIs
+		Title:   "How to order",            // optional, like Description
+	})
+	r.CreateTime = 1348831865
+	out, err := r.Marshal()
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(string(out))
+
+	_, err = reply.NewVideo(in, reply.Video{Title: "no media"}).Marshal()
+	fmt.Println(errors.Is(err, reply.ErrMissingField), err)
+	// Output:
+	// <xml><ToUserName><![CDATA[oUser]]></ToUserName><FromUserName><![CDATA[gh_0123456789ab]]></FromUserName><CreateTime>1348831865</CreateTime><MsgType><![CDATA[video]]></MsgType><Video><MediaId><![CDATA[uploaded-video-media-id]]></MediaId><Title><![CDATA[How to order]]></Title></Video></xml>
+	// true reply: required field is empty: Video.MediaId
 }
 
 func ExampleNewTransferCustomerService() {

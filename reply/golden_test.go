@@ -70,7 +70,11 @@ func TestGolden(t *testing.T) {
 		{
 			name: "video", push: "wechatpy_video.xml",
 			build: func(t *testing.T, in message.Message) reply.Reply {
-				return reply.NewVideo(in, in.(*message.Video).MediaID, "回放", "Your clip, sent back")
+				return reply.NewVideo(in, reply.Video{
+					MediaID:     in.(*message.Video).MediaID,
+					Title:       "回放",
+					Description: "Your clip, sent back",
+				})
 			},
 			want: decoded{MsgType: "video", Video: &decodedVideo{
 				MediaID: "media_id", Title: ptr("回放"), Description: ptr("Your clip, sent back"),
@@ -79,7 +83,7 @@ func TestGolden(t *testing.T) {
 		{
 			name: "video_no_title", push: "wechatpy_video.xml",
 			build: func(t *testing.T, in message.Message) reply.Reply {
-				return reply.NewVideo(in, in.(*message.Video).MediaID, "", "")
+				return reply.NewVideo(in, reply.Video{MediaID: in.(*message.Video).MediaID})
 			},
 			want: decoded{MsgType: "video", Video: &decodedVideo{MediaID: "media_id"}},
 		},
@@ -105,9 +109,7 @@ func TestGolden(t *testing.T) {
 		{
 			name: "news", push: "wechatpy_click.xml", // an event: up to 8 articles show
 			build: func(t *testing.T, in message.Message) reply.Reply {
-				r, err := reply.NewNews(in, articles...)
-				require.NoError(t, err)
-				return r
+				return reply.NewNews(in, articles...)
 			},
 			want: decoded{MsgType: "news", ArticleCount: ptr(3), Articles: &struct {
 				Item []decodedArticle `xml:"item"`
@@ -120,9 +122,7 @@ func TestGolden(t *testing.T) {
 		{
 			name: "news_single", push: "wechatpy_text.xml", // a user's message: 1 article shows
 			build: func(t *testing.T, in message.Message) reply.Reply {
-				r, err := reply.NewNews(in, articles[0])
-				require.NoError(t, err)
-				return r
+				return reply.NewNews(in, articles[0])
 			},
 			want: decoded{MsgType: "news", ArticleCount: ptr(1), Articles: &struct {
 				Item []decodedArticle `xml:"item"`

@@ -87,11 +87,18 @@ type Video struct {
 	Description string
 }
 
-// NewVideo returns a video reply to in playing the uploaded video mediaID,
-// with an optional title and description ("" leaves them out). Problems are
+// NewVideo returns a copy of v addressed as a reply to in: its Header is
+// replaced as described at [Header], every other field is kept as given.
+// It never fails; problems (no MediaID, characters XML cannot carry) are
 // reported by Marshal.
-func NewVideo(in message.Message, mediaID, title, description string) *Video {
-	return &Video{Header: addressTo(in), MediaID: mediaID, Title: title, Description: description}
+//
+//	r := reply.NewVideo(in, reply.Video{
+//		MediaID: videoID, // from the media (素材) APIs
+//		Title:   "How to order",
+//	})
+func NewVideo(in message.Message, v Video) *Video {
+	v.Header = addressTo(in)
+	return &v
 }
 
 // Marshal returns the reply as XML. Errors wrap ErrMissingField (no

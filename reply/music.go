@@ -21,7 +21,8 @@ type Music struct {
 
 // NewMusic returns a copy of m addressed as a reply to in: its Header is
 // replaced as described at [Header], every other field is kept as given.
-// Problems are reported by Marshal.
+// It never fails; problems (no ThumbMediaID, characters XML cannot carry)
+// are reported by Marshal.
 //
 //	r := reply.NewMusic(in, reply.Music{
 //		Title:        "Song",

@@ -34,14 +34,12 @@ type News struct {
 	Articles []Article
 }
 
-// NewNews returns a news reply to in with a copy of articles. It returns
-// an error wrapping ErrArticleCount when there are none or more than
-// MaxArticles; other problems are reported by Marshal.
-func NewNews(in message.Message, articles ...Article) (*News, error) {
-	if err := checkCount(len(articles)); err != nil {
-		return nil, err
-	}
-	return &News{Header: addressTo(in), Articles: append([]Article(nil), articles...)}, nil
+// NewNews returns a news reply to in with a copy of articles, addressed
+// as described at [Header]. It never fails; problems (no articles or more
+// than MaxArticles, an article without a Title, characters XML cannot
+// carry) are reported by Marshal.
+func NewNews(in message.Message, articles ...Article) *News {
+	return &News{Header: addressTo(in), Articles: append([]Article(nil), articles...)}
 }
 
 func checkCount(n int) error {

@@ -24,22 +24,24 @@ func articles(n int) []reply.Article {
 }
 
 // TestNewsArticleCount: 1 to 8 articles go out with a matching
-// ArticleCount; 0 and 9 are refused by NewNews.
+// ArticleCount; NewNews takes 0 and 9 without complaint (it returns no
+// error), and Marshal refuses them with ErrArticleCount.
 func TestNewsArticleCount(t *testing.T) {
 	t.Parallel()
 	in := inbound(t, "wechatpy_click.xml")
 	for _, n := range []int{0, 1, 8, 9} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			t.Parallel()
-			r, err := reply.NewNews(in, articles(n)...)
+			r := reply.NewNews(in, articles(n)...)
+			require.NotNil(t, r)
+			assert.Len(t, r.Articles, n)
+			out, err := r.Marshal()
 			if n == 0 || n > reply.MaxArticles {
 				require.ErrorIs(t, err, reply.ErrArticleCount)
 				assert.Contains(t, err.Error(), fmt.Sprintf("got %d", n))
-				assert.Nil(t, r)
+				assert.Nil(t, out)
 				return
 			}
-			require.NoError(t, err)
-			out, err := r.Marshal()
 			require.NoError(t, err)
 			got := decode(t, out)
 			require.NotNil(t, got.ArticleCount)
@@ -53,19 +55,22 @@ func TestNewsArticleCount(t *testing.T) {
 	}
 }
 
-// TestNewsArticlesChangedLater: Marshal checks the count again, since
-// Articles is an exported field.
+// TestNewsArticlesChangedLater: Marshal checks the count of the Articles
+// field as it is when Marshal runs, since Articles is exported.
 func TestNewsArticlesChangedLater(t *testing.T) {
 	t.Parallel()
 	in := inbound(t, "wechatpy_click.xml")
 	for _, n := range []int{0, 9} {
-		r, err := reply.NewNews(in, articles(1)...)
-		require.NoError(t, err)
+		r := reply.NewNews(in, articles(1)...)
 		r.Articles = articles(n)
 		out, err := r.Marshal()
 		require.ErrorIs(t, err, reply.ErrArticleCount, "%d articles", n)
 		assert.Nil(t, out)
 	}
+	r := reply.NewNews(in)
+	r.Articles = articles(2)
+	_, err := r.Marshal()
+	require.NoError(t, err, "articles added after NewNews")
 }
 
 // TestNewsCopiesArticles: changing the caller's slice after NewNews does
@@ -73,8 +78,7 @@ func TestNewsArticlesChangedLater(t *testing.T) {
 func TestNewsCopiesArticles(t *testing.T) {
 	t.Parallel()
 	a := articles(2)
-	r, err := reply.NewNews(inbound(t, "wechatpy_click.xml"), a...)
-	require.NoError(t, err)
+	r := reply.NewNews(inbound(t, "wechatpy_click.xml"), a...)
 	a[0].Title = "changed"
 	assert.Equal(t, "Article 1", r.Articles[0].Title)
 }

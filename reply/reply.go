@@ -34,7 +34,7 @@ type Reply interface {
 // See https://developers.weixin.qq.com/doc/offiaccount/en/Message_Management/Passive_user_reply_message.html
 const Success = "success"
 
-// MaxArticles is the most articles a news reply may carry (see [NewNews]).
+// MaxArticles is the most articles a news reply may carry (see [News]).
 const MaxArticles = 8
 
 // Wire values of MsgType in replies.
@@ -48,9 +48,9 @@ const (
 	typeTransfer = "transfer_customer_service"
 )
 
-// Errors returned by Marshal and [NewNews], wrapped with the name of the
-// offending field; test them with errors.Is. No error ever contains the
-// reply's text.
+// Errors returned by Marshal, wrapped with the name of the offending field;
+// test them with errors.Is. The constructors never fail: every problem
+// surfaces here, from Marshal. No error ever contains the reply's text.
 var (
 	// ErrMissingField: a required field is empty (for IDs: empty or only
 	// white space). Replies built from a nil message have no ToUserName and

@@ -76,10 +76,12 @@ func TestEveryTextFieldRoundTrips(t *testing.T) {
 			func(d decoded) string { return d.Image.MediaID }},
 		{"Voice.MediaId", func(s string) reply.Reply { return reply.NewVoice(in, s) },
 			func(d decoded) string { return d.Voice.MediaID }},
-		{"Video.Title", func(s string) reply.Reply { return reply.NewVideo(in, "m", s, "d") },
-			func(d decoded) string { return *d.Video.Title }},
-		{"Video.Description", func(s string) reply.Reply { return reply.NewVideo(in, "m", "t", s) },
-			func(d decoded) string { return *d.Video.Description }},
+		{"Video.Title", func(s string) reply.Reply {
+			return reply.NewVideo(in, reply.Video{MediaID: "m", Title: s, Description: "d"})
+		}, func(d decoded) string { return *d.Video.Title }},
+		{"Video.Description", func(s string) reply.Reply {
+			return reply.NewVideo(in, reply.Video{MediaID: "m", Title: "t", Description: s})
+		}, func(d decoded) string { return *d.Video.Description }},
 		{"Music.Title", func(s string) reply.Reply { return reply.NewMusic(in, reply.Music{Title: s, ThumbMediaID: "t"}) },
 			func(d decoded) string { return *d.Music.Title }},
 		{"Music.Description", func(s string) reply.Reply {
@@ -92,13 +94,13 @@ func TestEveryTextFieldRoundTrips(t *testing.T) {
 		}, func(d decoded) string { return *d.Music.HQMusicURL }},
 		{"Music.ThumbMediaId", func(s string) reply.Reply { return reply.NewMusic(in, reply.Music{ThumbMediaID: s}) },
 			func(d decoded) string { return *d.Music.ThumbMediaID }},
-		{"Article.Title", func(s string) reply.Reply { return mustNews(t, in, reply.Article{Title: s}) },
+		{"Article.Title", func(s string) reply.Reply { return reply.NewNews(in, reply.Article{Title: s}) },
 			func(d decoded) string { return d.Articles.Item[0].Title }},
-		{"Article.Description", func(s string) reply.Reply { return mustNews(t, in, reply.Article{Title: "t", Description: s}) },
+		{"Article.Description", func(s string) reply.Reply { return reply.NewNews(in, reply.Article{Title: "t", Description: s}) },
 			func(d decoded) string { return d.Articles.Item[0].Description }},
-		{"Article.PicUrl", func(s string) reply.Reply { return mustNews(t, in, reply.Article{Title: "t", PicURL: s}) },
+		{"Article.PicUrl", func(s string) reply.Reply { return reply.NewNews(in, reply.Article{Title: "t", PicURL: s}) },
 			func(d decoded) string { return d.Articles.Item[0].PicURL }},
-		{"Article.Url", func(s string) reply.Reply { return mustNews(t, in, reply.Article{Title: "t", URL: s}) },
+		{"Article.Url", func(s string) reply.Reply { return reply.NewNews(in, reply.Article{Title: "t", URL: s}) },
 			func(d decoded) string { return d.Articles.Item[0].URL }},
 		{"TransInfo.KfAccount", func(s string) reply.Reply { return reply.NewTransferCustomerService(in, s) },
 			func(d decoded) string { return d.TransInfo.KfAccount }},
@@ -122,11 +124,4 @@ func TestEveryTextFieldRoundTrips(t *testing.T) {
 			})
 		}
 	}
-}
-
-func mustNews(t *testing.T, in message.Message, articles ...reply.Article) *reply.News {
-	t.Helper()
-	r, err := reply.NewNews(in, articles...)
-	require.NoError(t, err)
-	return r
 }

@@ -32,9 +32,9 @@ func TestMissingField(t *testing.T) {
 		{"image without media id", reply.NewImage(in, ""), "Image.MediaId"},
 		{"image with blank media id", reply.NewImage(in, " \t\n"), "Image.MediaId"},
 		{"voice without media id", reply.NewVoice(in, ""), "Voice.MediaId"},
-		{"video without media id", reply.NewVideo(in, "", "title", "description"), "Video.MediaId"},
+		{"video without media id", reply.NewVideo(in, reply.Video{Title: "title", Description: "description"}), "Video.MediaId"},
 		{"music without thumbnail", reply.NewMusic(in, reply.Music{Title: "t", MusicURL: "https://example.com/a.mp3"}), "Music.ThumbMediaId"},
-		{"news article without title", mustNews(t, in, reply.Article{Title: "ok"}, reply.Article{URL: "https://example.com"}), "Articles[1].Title"},
+		{"news article without title", reply.NewNews(in, reply.Article{Title: "ok"}, reply.Article{URL: "https://example.com"}), "Articles[1].Title"},
 		{"no ToUserName", withHeader(reply.Header{FromUserName: "gh_1", CreateTime: 1}), "ToUserName"},
 		{"blank ToUserName", withHeader(reply.Header{ToUserName: "  ", FromUserName: "gh_1", CreateTime: 1}), "ToUserName"},
 		{"no FromUserName", withHeader(reply.Header{ToUserName: "o1", CreateTime: 1}), "FromUserName"},
@@ -57,9 +57,9 @@ func TestOptionalFieldsMayBeEmpty(t *testing.T) {
 	in := inbound(t, "wechatpy_text.xml")
 	for name, r := range map[string]reply.Reply{
 		"text of spaces":      reply.NewText(in, "   "),
-		"video, id only":      reply.NewVideo(in, "m", "", ""),
+		"video, id only":      reply.NewVideo(in, reply.Video{MediaID: "m"}),
 		"music, thumb only":   reply.NewMusic(in, reply.Music{ThumbMediaID: "t"}),
-		"article, title only": mustNews(t, in, reply.Article{Title: "t"}),
+		"article, title only": reply.NewNews(in, reply.Article{Title: "t"}),
 		"transfer, any agent": reply.NewTransferCustomerService(in, ""),
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -83,13 +83,12 @@ func TestNilMessage(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			news, err := reply.NewNews(in, reply.Article{Title: "t"})
-			require.NoError(t, err)
+			news := reply.NewNews(in, reply.Article{Title: "t"})
 			for _, r := range []reply.Reply{
 				reply.NewText(in, "hi"),
 				reply.NewImage(in, "m"),
 				reply.NewVoice(in, "m"),
-				reply.NewVideo(in, "m", "t", "d"),
+				reply.NewVideo(in, reply.Video{MediaID: "m", Title: "t", Description: "d"}),
 				reply.NewMusic(in, reply.Music{ThumbMediaID: "t"}),
 				news,
 				reply.NewTransferCustomerService(in, "kf@test"),
@@ -121,14 +120,16 @@ func TestInvalidChar(t *testing.T) {
 		{"UTF-8 encoded surrogate", "secret\xed\xa0\x80"},
 	}
 	fields := map[string]func(s string) reply.Reply{
-		"Content":           func(s string) reply.Reply { return reply.NewText(in, s) },
-		"Image.MediaId":     func(s string) reply.Reply { return reply.NewImage(in, s) },
-		"Voice.MediaId":     func(s string) reply.Reply { return reply.NewVoice(in, s) },
-		"Video.Description": func(s string) reply.Reply { return reply.NewVideo(in, "m", "t", s) },
+		"Content":       func(s string) reply.Reply { return reply.NewText(in, s) },
+		"Image.MediaId": func(s string) reply.Reply { return reply.NewImage(in, s) },
+		"Voice.MediaId": func(s string) reply.Reply { return reply.NewVoice(in, s) },
+		"Video.Description": func(s string) reply.Reply {
+			return reply.NewVideo(in, reply.Video{MediaID: "m", Title: "t", Description: s})
+		},
 		"Music.HQMusicUrl": func(s string) reply.Reply {
 			return reply.NewMusic(in, reply.Music{HQMusicURL: s, ThumbMediaID: "t"})
 		},
-		"Articles[0].Url":     func(s string) reply.Reply { return mustNews(t, in, reply.Article{Title: "t", URL: s}) },
+		"Articles[0].Url":     func(s string) reply.Reply { return reply.NewNews(in, reply.Article{Title: "t", URL: s}) },
 		"TransInfo.KfAccount": func(s string) reply.Reply { return reply.NewTransferCustomerService(in, s) },
 		"FromUserName": func(s string) reply.Reply {
 			r := reply.NewText(in, "hi")
@@ -198,7 +199,7 @@ func TestCallerCreateTime(t *testing.T) {
 // being called once.
 func TestMarshalRepeatable(t *testing.T) {
 	t.Parallel()
-	r := mustNews(t, inbound(t, "wechatpy_click.xml"), reply.Article{Title: "a]]>b\r\n"}, reply.Article{Title: "c"})
+	r := reply.NewNews(inbound(t, "wechatpy_click.xml"), reply.Article{Title: "a]]>b\r\n"}, reply.Article{Title: "c"})
 	before := *r
 	first, err := r.Marshal()
 	require.NoError(t, err)
