@@ -22,10 +22,12 @@ type Article struct {
 // News is a news (图文) reply (MsgType "news"): 1 to [MaxArticles] article
 // cards.
 //
-// WeChat's rule: a reply to a message the user sent (text, image, voice,
-// video, news/article or location) shows only 1 article; up to 8 are shown
-// in a reply to anything else, such as an event (follow, menu click, QR
-// scan). Marshal allows up to 8 in every case, since which case applies is
+// WeChat's rule: a reply to one of the five kinds of message the official
+// page names (text, image, video, news/article or location sent by the
+// user) shows only 1 article; up to 8 are shown in a reply to anything
+// else, such as an event (follow, menu click, QR scan). Older copies of the
+// page also named voice; to be safe, answer a voice message with 1 article
+// too. Marshal allows up to 8 in every case, since which case applies is
 // the caller's to know; reply to a user's message with 1 article.
 //
 // See https://developers.weixin.qq.com/doc/offiaccount/en/Message_Management/Passive_user_reply_message.html
