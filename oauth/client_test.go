@@ -458,8 +458,9 @@ func TestErrorPaths(t *testing.T) {
 				}))
 			},
 			check: func(t *testing.T, err error) {
-				var ue *url.Error
-				require.ErrorAs(t, err, &ue)
+				var se *oauth.StatusError
+				require.ErrorAs(t, err, &se, "the first 302 is the answer")
+				assert.Equal(t, http.StatusFound, se.StatusCode)
 			},
 		},
 		{

@@ -72,17 +72,12 @@ type Config struct {
 	// accepts only ScopeLogin (or empty, meaning ScopeLogin).
 	Scope Scope
 	// HTTPClient makes the /sns/ calls. Nil means a client with
-	// DefaultTimeout and http.DefaultTransport.
+	// DefaultTimeout and http.DefaultTransport. Its CheckRedirect is not
+	// used: the calls go through a copy that never follows a redirect, and
+	// a 3xx answer is a *StatusError.
 	HTTPClient *http.Client
 	// Endpoint overrides WeChat's hosts; the zero value means the real ones.
 	Endpoint Endpoint
-}
-
-func (c Config) client() *http.Client {
-	if c.HTTPClient != nil {
-		return c.HTTPClient
-	}
-	return &http.Client{Timeout: DefaultTimeout}
 }
 
 func (c Config) authBase() (string, error) {

@@ -26,7 +26,9 @@
 // WeChat reports failures as HTTP 200 with {"errcode":…,"errmsg":…} and
 // serves its JSON as text/plain; this package turns such an answer into an
 // *[Error] that errors.Is matches against [ErrInvalidCode], [ErrCodeUsed],
-// [ErrExpired] and [ErrInvalidOpenID]. A non-2xx status is a *[StatusError].
+// [ErrExpired] and [ErrInvalidOpenID]. A non-2xx status is a *[StatusError],
+// a redirect included: no call follows one, so the AppSecret, a code or a
+// token never reaches a host other than Endpoint.APIURL.
 // Responses are read up to [MaxResponseSize]. The AppSecret, codes and
 // tokens never appear in an error message, not even in the *url.Error that
 // net/http returns for a failed request.

@@ -94,11 +94,18 @@ func (e *Error) Is(target error) bool {
 }
 
 // StatusError is returned when WeChat (or a proxy in front of it) answers
-// with a status outside 200–299. The body is discarded.
+// with a status outside 200–299. The body is discarded. A 3xx is one too:
+// no call follows a redirect, since that would send the AppSecret, the code
+// or a token to another host and trust its answer; the Location is not
+// kept.
 type StatusError struct {
-	StatusCode int // e.g. 502
+	StatusCode int // e.g. 502, or 302 for a redirect
 }
 
 func (e *StatusError) Error() string {
-	return fmt.Sprintf("oauth: unexpected HTTP status %d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	s := fmt.Sprintf("oauth: unexpected HTTP status %d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	if e.StatusCode >= 300 && e.StatusCode <= 399 {
+		s += " (redirects are not followed)"
+	}
+	return s
 }

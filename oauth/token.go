@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/wxmp/wxmp/internal/wxhttp"
 )
 
 // ExpiryMargin is a time.Duration, one minute: [Token.Valid] reports a
@@ -64,13 +66,13 @@ func (t *Token) Valid() bool {
 // tokenJSON is the wire shape of sns/oauth2/access_token and
 // sns/oauth2/refresh_token answers.
 type tokenJSON struct {
-	AccessToken    string  `json:"access_token"`
-	ExpiresIn      flexInt `json:"expires_in"`
-	RefreshToken   string  `json:"refresh_token"`
-	OpenID         string  `json:"openid"`
-	Scope          string  `json:"scope"`
-	UnionID        string  `json:"unionid"`
-	IsSnapshotUser flexInt `json:"is_snapshotuser"`
+	AccessToken    string     `json:"access_token"`
+	ExpiresIn      wxhttp.Int `json:"expires_in"`
+	RefreshToken   string     `json:"refresh_token"`
+	OpenID         string     `json:"openid"`
+	Scope          string     `json:"scope"`
+	UnionID        string     `json:"unionid"`
+	IsSnapshotUser wxhttp.Int `json:"is_snapshotuser"`
 }
 
 // decodeToken turns a token answer into a Token whose Expiry counts from
@@ -80,6 +82,11 @@ func decodeToken(body []byte, sent time.Time) (*Token, error) {
 	if err := decodeBody(body, &j); err != nil {
 		return nil, err
 	}
+	return j.token(sent)
+}
+
+// token checks j and turns it into a Token whose Expiry counts from sent.
+func (j *tokenJSON) token(sent time.Time) (*Token, error) {
 	if j.AccessToken == "" {
 		return nil, fmt.Errorf("%w: no access_token", ErrInvalidResponse)
 	}
@@ -160,12 +167,11 @@ func (c Config) Refresh(ctx context.Context, refreshToken string) (*Token, error
 // Expiry counted from the moment before the request was sent.
 func (c Config) token(ctx context.Context, path string, params ...param) (*Token, error) {
 	sent := time.Now()
-	var t *Token
-	err := c.call(ctx, path, func(body []byte) (err error) {
-		t, err = decodeToken(body, sent)
-		return err
-	}, params...)
-	return t, err
+	var j tokenJSON
+	if err := c.call(ctx, path, &j, params...); err != nil {
+		return nil, err
+	}
+	return j.token(sent)
 }
 
 // Validate asks WeChat whether accessToken is still valid for openID:
@@ -185,20 +191,35 @@ func (c Config) Validate(ctx context.Context, accessToken, openID string) error 
 	if accessToken == "" || openID == "" {
 		return fmt.Errorf("%w: empty access token or openid", ErrInvalidArgument)
 	}
-	return c.call(ctx, "/sns/auth", decodeStatus,
+	var s statusJSON
+	if err := c.call(ctx, "/sns/auth", &s,
 		param{"access_token", accessToken},
-		param{"openid", openID})
-}
-
-// decodeStatus checks an answer that carries nothing but errcode/errmsg:
-// nil for errcode 0, an *Error otherwise.
-func decodeStatus(body []byte) error {
-	e, err := decodeEnvelope(body)
-	if err != nil {
+		param{"openid", openID}); err != nil {
 		return err
 	}
-	if e.ErrCode == nil {
+	return s.check()
+}
+
+// statusJSON is an answer that carries nothing but errcode/errmsg.
+type statusJSON struct {
+	ErrCode *wxhttp.Int `json:"errcode"`
+}
+
+// check requires errcode to be present (a non-zero one is already an
+// *Error).
+func (s *statusJSON) check() error {
+	if s.ErrCode == nil {
 		return fmt.Errorf("%w: no errcode", ErrInvalidResponse)
 	}
 	return nil
+}
+
+// decodeStatus is Validate's decoding for a body already read: nil for
+// errcode 0, an *Error for another errcode.
+func decodeStatus(body []byte) error {
+	var s statusJSON
+	if err := decodeBody(body, &s); err != nil {
+		return err
+	}
+	return s.check()
 }

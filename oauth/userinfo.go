@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+
+	"github.com/wxmp/wxmp/internal/wxhttp"
 )
 
 // Lang is the language of the place names in a [UserInfo], the lang
@@ -46,7 +48,7 @@ func (s Sex) String() string {
 // UnmarshalJSON accepts a number (1), a numeric string ("1"), an empty
 // string or null (SexUnknown).
 func (s *Sex) UnmarshalJSON(b []byte) error {
-	v, err := parseFlexInt(b)
+	v, err := wxhttp.ParseInt(b)
 	if err != nil {
 		return fmt.Errorf("oauth: sex: %w", err)
 	}
@@ -90,10 +92,15 @@ func decodeUserInfo(body []byte) (*UserInfo, error) {
 	if err := decodeBody(body, &u); err != nil {
 		return nil, err
 	}
+	return u.check()
+}
+
+// check requires an OpenID.
+func (u *UserInfo) check() (*UserInfo, error) {
 	if u.OpenID == "" {
 		return nil, fmt.Errorf("%w: no openid", ErrInvalidResponse)
 	}
-	return &u, nil
+	return u, nil
 }
 
 // UserInfo fetches the profile of the user a [Token] was issued for:
@@ -125,13 +132,15 @@ func (c Config) UserInfo(ctx context.Context, accessToken, openID string, lang L
 	default:
 		return nil, fmt.Errorf("%w: lang must be zh_CN, zh_TW or en", ErrInvalidArgument)
 	}
-	var u *UserInfo
-	err := c.call(ctx, "/sns/userinfo", func(body []byte) (err error) {
-		u, err = decodeUserInfo(body)
-		if err == nil && u.OpenID != openID {
-			u, err = nil, fmt.Errorf("%w: profile is for another openid", ErrInvalidResponse)
-		}
-		return err
-	}, params...)
-	return u, err
+	var u UserInfo
+	if err := c.call(ctx, "/sns/userinfo", &u, params...); err != nil {
+		return nil, err
+	}
+	if _, err := u.check(); err != nil {
+		return nil, err
+	}
+	if u.OpenID != openID {
+		return nil, fmt.Errorf("%w: profile is for another openid", ErrInvalidResponse)
+	}
+	return &u, nil
 }
