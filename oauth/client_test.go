@@ -117,11 +117,17 @@ func TestErrorIs(t *testing.T) {
 		{42002, []error{oauth.ErrExpired}},
 		{42003, []error{oauth.ErrExpired}},
 		{40003, []error{oauth.ErrInvalidOpenID}},
+		{42007, []error{oauth.ErrRevoked}},
+		{48001, []error{oauth.ErrUnauthorized}},
+		{50001, []error{oauth.ErrUnauthorized}},
 		{-1, nil},
 		{40001, nil},
-		{48001, nil},
+		{40030, nil},
+		{41008, nil},
+		{50002, nil},
 	}
-	all := []error{oauth.ErrInvalidCode, oauth.ErrCodeUsed, oauth.ErrExpired, oauth.ErrInvalidOpenID}
+	all := []error{oauth.ErrInvalidCode, oauth.ErrCodeUsed, oauth.ErrExpired, oauth.ErrInvalidOpenID,
+		oauth.ErrRevoked, oauth.ErrUnauthorized}
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.code), func(t *testing.T) {
 			t.Parallel()

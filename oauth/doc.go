@@ -26,12 +26,12 @@
 // WeChat reports failures as HTTP 200 with {"errcode":…,"errmsg":…} and
 // serves its JSON as text/plain; this package turns such an answer into an
 // *[Error] that errors.Is matches against [ErrInvalidCode], [ErrCodeUsed],
-// [ErrExpired] and [ErrInvalidOpenID]. A non-2xx status is a *[StatusError],
-// a redirect included: no call follows one, so the AppSecret, a code or a
-// token never reaches a host other than Endpoint.APIURL.
-// Responses are read up to [MaxResponseSize]. The AppSecret, codes and
-// tokens never appear in an error message, not even in the *url.Error that
-// net/http returns for a failed request.
+// [ErrExpired], [ErrInvalidOpenID], [ErrRevoked] and [ErrUnauthorized]. A
+// non-2xx status is a *[StatusError], a redirect included: no call follows
+// one, so the AppSecret, a code or a token never reaches a host other than
+// Endpoint.APIURL. Responses are read up to [MaxResponseSize]. The
+// AppSecret, codes and tokens never appear in an error message, not even in
+// the *url.Error that net/http returns for a failed request.
 //
 // [Config.Endpoint] points the client at a test server or a proxy instead
 // of open.weixin.qq.com and api.weixin.qq.com.

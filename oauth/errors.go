@@ -42,6 +42,14 @@ var (
 	// ErrInvalidOpenID matches errcode 40003: the OpenID does not belong to
 	// this AppID or to this token.
 	ErrInvalidOpenID = errors.New("oauth: invalid openid")
+	// ErrRevoked matches errcode 42007: the user changed their WeChat
+	// password, which revoked the access token and the refresh token. Refresh
+	// cannot help; send the user through AuthCodeURL again.
+	ErrRevoked = errors.New("oauth: tokens revoked, authorize again")
+	// ErrUnauthorized matches errcodes 48001 (the token's scope does not
+	// allow this API: UserInfo with a snsapi_base token) and 50001 (the user
+	// has not authorized this API).
+	ErrUnauthorized = errors.New("oauth: api unauthorized")
 )
 
 // WeChat errcodes this package gives names to. The full list is at
@@ -49,23 +57,32 @@ var (
 const (
 	CodeSystemBusy          = -1    // retry later
 	CodeInvalidCredential   = 40001 // wrong AppSecret, or access_token invalid
+	CodeInvalidGrantType    = 40002 // grant_type is not the one the call needs
 	CodeInvalidOpenID       = 40003 // OpenID not of this account or token
 	CodeInvalidAppID        = 40013 // unknown AppID
 	CodeInvalidAccessToken  = 40014 // malformed access_token
 	CodeInvalidCode         = 40029 // code unknown or stale
 	CodeInvalidRefreshToken = 40030 // refresh_token unknown
 	CodeCodeUsed            = 40163 // code already exchanged
+	CodeIPNotWhitelisted    = 40164 // caller IP not in the account's IP whitelist
+	CodeMissingAccessToken  = 41001 // no access_token parameter
+	CodeMissingCode         = 41008 // no code parameter
+	CodeMissingOpenID       = 41009 // no openid parameter
 	CodeAccessTokenExpired  = 42001 // after expires_in (7200 s): refresh
 	CodeRefreshTokenExpired = 42002 // after 30 days: authorize again
 	CodeCodeExpired         = 42003 // unused for 5 minutes
+	CodePasswordChanged     = 42007 // user changed password: tokens revoked, authorize again
 	CodeUnauthorized        = 48001 // scope does not allow this API
+	CodeUserUnauthorized    = 50001 // user has not authorized this API
+	CodeUserLimited         = 50002 // user's account is restricted
 )
 
 // Error is an error WeChat reported in the body of an HTTP 200 response:
 // {"errcode":40029,"errmsg":"invalid code"}. Match it with errors.As, or ask
 // about a code with errors.Is and [ErrInvalidCode], [ErrCodeUsed],
-// [ErrExpired] or [ErrInvalidOpenID]. Msg never holds the AppSecret, a
-// code or a token this package sent: they are replaced by REDACTED.
+// [ErrExpired], [ErrInvalidOpenID], [ErrRevoked] or [ErrUnauthorized]. Msg
+// never holds the AppSecret, a code or a token this package sent: they are
+// replaced by REDACTED.
 //
 // The errcodes are listed at
 // https://developers.weixin.qq.com/doc/offiaccount/en/Getting_Started/Global_Return_Code.html
@@ -89,6 +106,10 @@ func (e *Error) Is(target error) bool {
 		return e.Code == CodeAccessTokenExpired || e.Code == CodeRefreshTokenExpired || e.Code == CodeCodeExpired
 	case ErrInvalidOpenID:
 		return e.Code == CodeInvalidOpenID
+	case ErrRevoked:
+		return e.Code == CodePasswordChanged
+	case ErrUnauthorized:
+		return e.Code == CodeUnauthorized || e.Code == CodeUserUnauthorized
 	}
 	return false
 }

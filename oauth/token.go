@@ -146,8 +146,9 @@ func (c Config) Exchange(ctx context.Context, code string) (*Token, error) {
 // Refreshing an unexpired token extends it. It needs AppID (else
 // [ErrInvalidConfig]) and a non-empty refreshToken (else
 // [ErrInvalidArgument]). An expired refresh token is errcode 42002
-// ([ErrExpired]) and an unknown one 40030, both as an *[Error]; after that
-// the user must authorize again. Other errors are as for [Config.Exchange].
+// ([ErrExpired]), an unknown one 40030, and one revoked because the user
+// changed their WeChat password 42007 ([ErrRevoked]), each as an *[Error];
+// after any of them the user must authorize again. Other errors are as for [Config.Exchange].
 //
 // See https://developers.weixin.qq.com/doc/offiaccount/en/OA_Web_Apps/Wechat_webpage_authorization.html
 func (c Config) Refresh(ctx context.Context, refreshToken string) (*Token, error) {

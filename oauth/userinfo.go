@@ -108,7 +108,7 @@ func (u *UserInfo) check() (*UserInfo, error) {
 //	GET {APIURL}/sns/userinfo?access_token=ACCESS_TOKEN&openid=OPENID&lang=zh_CN
 //
 // The token must come from the [ScopeUserInfo] scope; a ScopeBase token
-// gets errcode 48001. lang is [LangZhCN], [LangZhTW], [LangEN] or empty
+// gets errcode 48001 ([ErrUnauthorized]). lang is [LangZhCN], [LangZhTW], [LangEN] or empty
 // (WeChat's default, zh_CN); another value, or an empty token or openID,
 // wraps [ErrInvalidArgument]. An expired token is errcode 42001
 // ([ErrExpired]) and an OpenID that does not match the token 40003
