@@ -319,13 +319,46 @@ type APIQRCode struct {
 //     revoked → 40001, expired → 42001.
 //   - GET /cgi-bin/ticket/getticket?type=jsapi (or wx_card): the ticket,
 //     the same one until it expires.
-//   - The message, template, menu, media, QR code, user and callback IP
-//     endpoints (the API…Path constants): see each answer's errcodes in
-//     the package's api_*.go source and the tests. JSON bodies are decoded
-//     strictly, more strictly than WeChat: an unknown field or a wrong type
-//     is 47001 ("data format error") naming the field, so that a misspelt
-//     key shows up in tests; a \uXXXX escape is 40033, as WeChat's docs
-//     warn.
+//   - POST /cgi-bin/message/custom/send (customer-service messages: text,
+//     image, voice, video, music, news, mpnews, mpnewsarticle, msgmenu,
+//     miniprogrampage, wxcard, optional customservice.kf_account) and
+//     /cgi-bin/message/custom/typing: 40003 unknown touser, 43004 not
+//     following ([APIUser].Unsubscribed), 45015 outside the 48-hour window
+//     ([APIUser].OutsideWindow), 40008 msgtype unknown or its object missing
+//     (or another type's object beside it), 44004 empty text, 40007 empty
+//     or expired media_id, 44003/45008 news with no or more than one
+//     article, 40097 other missing fields, 45072 a typing command other
+//     than Typing and CancelTyping.
+//   - POST /cgi-bin/message/template/send: {"errcode":0,"errmsg":"ok",
+//     "msgid":…} with a 19-digit msgid; 40037 unknown template_id; a repeated
+//     client_msg_id within 10 minutes answers the first msgid and sends
+//     nothing. GET /cgi-bin/template/get_all_private_template lists
+//     [WithAPITemplates].
+//   - /cgi-bin/menu/create, get, delete: the documented limits with
+//     WeChat's codes (40016–40020 for buttons, 40023–40027 for sub-buttons,
+//     65308 a button without action); get answers 46003 when there is no
+//     menu, and "sub_button":[] on every leaf, as WeChat does.
+//   - POST /cgi-bin/media/upload?type=image|voice|video|thumb (multipart,
+//     file part "media"; a thumb's id comes back as thumb_media_id): 40004
+//     bad type, 41005 no media part, 40006 empty, 45001 over the type's size
+//     limit, 40005 a file whose first bytes are not of the type's formats.
+//     GET /cgi-bin/media/get: the bytes with Content-Disposition, or
+//     {"video_url":…} for a video; 40007 for an unknown id or one older
+//     than APIMediaLifetime.
+//   - POST /cgi-bin/qrcode/create (QR_SCENE, QR_STR_SCENE, QR_LIMIT_SCENE,
+//     QR_LIMIT_STR_SCENE): 40052 bad action, 40053 a scene out of range,
+//     40097 expire_seconds over 2592000. Tickets hold '+', '/' and '=';
+//     GET /cgi-bin/showqrcode?ticket= answers a JPEG, or HTTP 404 for an
+//     unknown or expired ticket.
+//   - GET /cgi-bin/user/info?openid=&lang= and POST
+//     /cgi-bin/user/info/batchget (1–100 users, else 40097): 40003 unknown
+//     openid; a user who does not follow is {"subscribe":0,"openid":…}.
+//   - GET /cgi-bin/getcallbackip: {"ip_list":[…]}.
+//   - A POST endpoint called with GET is 43002, the reverse 43001. JSON
+//     bodies are decoded more strictly than WeChat does: an unknown field
+//     (letter case counts) or a wrong type is 47001 naming the field, so
+//     that a misspelt key shows up in tests; a \uXXXX escape is 40033, as
+//     WeChat's docs warn.
 //
 // What the fake accepted for each user is in [APIServer.Sent] and on an
 // HTML page at the server's root. [APIServer.SetFaults] makes it answer
@@ -641,6 +674,50 @@ func (s *APIServer) Records() []APIRecord {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]APIRecord(nil), s.records...)
+}
+
+// Menu returns the current custom menu as /cgi-bin/menu/get's "menu" value
+// ({"button":[…],"menuid":…}), or nil when there is none.
+func (s *APIServer) Menu() json.RawMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.menu == nil {
+		return nil
+	}
+	return s.menuJSONLocked()
+}
+
+// Media returns the temporary media file with the id, expired or not.
+func (s *APIServer) Media(mediaID string) (APIMedia, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.media[mediaID]
+	if !ok {
+		return APIMedia{}, false
+	}
+	c := *m
+	c.Data = append([]byte(nil), m.Data...)
+	return c, true
+}
+
+// AddMedia stores data as a temporary media file of the type (image,
+// voice, video or thumb), as if uploaded now, and returns its media_id:
+// for testing downloads without an upload.
+func (s *APIServer) AddMedia(mediaType, filename string, data []byte) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.addMediaLocked(mediaType, filename, append([]byte(nil), data...))
+}
+
+// QRCodes returns the QR codes created so far, oldest first.
+func (s *APIServer) QRCodes() []APIQRCode {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]APIQRCode, 0, len(s.qrOrder))
+	for _, t := range s.qrOrder {
+		out = append(out, *s.qrcodes[t])
+	}
+	return out
 }
 
 // apiTakesToken reports whether a path needs an access_token.

@@ -9,7 +9,9 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -84,7 +86,9 @@ var apiErrMsgs = map[int]string{
 	41001: "access_token missing",
 	41002: "appid missing",
 	41004: "appsecret missing",
+	41005: "media data missing",
 	41006: "media_id missing",
+	41009: "missing openid",
 	42001: "access_token expired",
 	43001: "require GET method",
 	43002: "require POST method",
@@ -121,6 +125,8 @@ func (s *APIServer) errBodyLocked(e apiError) apiErrorJSON {
 // newAPIHandler routes the fake's paths; anything else is 404.
 func (s *APIServer) newAPIHandler() http.Handler {
 	mux := http.NewServeMux()
+	mux.HandleFunc("/{$}", s.servePage)
+	mux.HandleFunc(apiVideoPath+"{id}", s.serveVideo)
 	for _, e := range s.endpoints() {
 		mux.Handle(e.path, s.route(e))
 	}
@@ -133,7 +139,20 @@ func (s *APIServer) endpoints() []apiEndpoint {
 		{APIStableTokenPath, http.MethodPost, s.serveStableToken},
 		{APITokenPath, http.MethodGet, s.serveLegacyToken},
 		{APITicketPath, http.MethodGet, s.serveTicket},
-		// MORE-ENDPOINTS
+		{APICustomSendPath, http.MethodPost, s.serveCustomSend},
+		{APICustomTypingPath, http.MethodPost, s.serveTyping},
+		{APITemplateSendPath, http.MethodPost, s.serveTemplateSend},
+		{APITemplateListPath, http.MethodGet, s.serveTemplateList},
+		{APIMenuCreatePath, http.MethodPost, s.serveMenuCreate},
+		{APIMenuGetPath, http.MethodGet, s.serveMenuGet},
+		{APIMenuDeletePath, http.MethodGet, s.serveMenuDelete},
+		{APIMediaUploadPath, http.MethodPost, s.serveMediaUpload},
+		{APIMediaGetPath, http.MethodGet, s.serveMediaGet},
+		{APIQRCodeCreatePath, http.MethodPost, s.serveQRCodeCreate},
+		{APIShowQRCodePath, http.MethodGet, s.serveShowQRCode},
+		{APIUserInfoPath, http.MethodGet, s.serveUserInfo},
+		{APIUserInfoBatchGetPath, http.MethodPost, s.serveUserInfoBatch},
+		{APICallbackIPPath, http.MethodGet, s.serveCallbackIP},
 	}
 }
 
@@ -263,6 +282,12 @@ func readJSON(r *http.Request, v any) *apiError {
 	if hasUnicodeEscape(body) {
 		return &apiError{code: 40033}
 	}
+	return decodeStrict(body, v)
+}
+
+// decodeStrict decodes one JSON value into v with no unknown field and
+// nothing after it.
+func decodeStrict(body []byte, v any) *apiError {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -271,7 +296,66 @@ func readJSON(r *http.Request, v any) *apiError {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return &apiError{code: 47001, msg: "data format error: data after the JSON value"}
 	}
+	// encoding/json matches keys without regard to case; WeChat does not.
+	if key := wrongCaseKey(body, reflect.TypeOf(v)); key != "" {
+		return &apiError{code: 47001, msg: "data format error: unknown field " + strconv.Quote(key)}
+	}
 	return nil
+}
+
+// wrongCaseKey returns the first object key in body that names a field of
+// t only when case is ignored, or "". body is already known to decode into
+// t.
+func wrongCaseKey(body []byte, t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		var m map[string]json.RawMessage
+		if json.Unmarshal(body, &m) != nil {
+			return ""
+		}
+		fields := map[string]reflect.Type{}
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "" {
+				name = f.Name
+			}
+			fields[name] = f.Type
+		}
+		for k, v := range m {
+			ft, ok := fields[k]
+			if !ok {
+				return k
+			}
+			if bad := wrongCaseKey(v, ft); bad != "" {
+				return bad
+			}
+		}
+	case reflect.Slice:
+		var items []json.RawMessage
+		if t.Elem().Kind() == reflect.Uint8 || json.Unmarshal(body, &items) != nil {
+			return ""
+		}
+		for _, it := range items {
+			if bad := wrongCaseKey(it, t.Elem()); bad != "" {
+				return bad
+			}
+		}
+	case reflect.Map:
+		var m map[string]json.RawMessage
+		if json.Unmarshal(body, &m) != nil {
+			return ""
+		}
+		for _, v := range m {
+			if bad := wrongCaseKey(v, t.Elem()); bad != "" {
+				return bad
+			}
+		}
+	}
+	return ""
 }
 
 // jsonProblem says what is wrong with a body, naming the field but not
