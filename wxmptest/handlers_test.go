@@ -161,19 +161,15 @@ func goodAnswer(in message.Message, p *msgcrypt.Push) (int, []byte) {
 	case *message.Text:
 		return 0, sealed(p, reply.NewText(m, m.Content))
 	case *event.Subscribe:
-		news, err := reply.NewNews(m,
+		return 0, sealed(p, reply.NewNews(m,
 			reply.Article{Title: "Welcome", URL: "https://example.com/1"},
-			reply.Article{Title: "Getting started", URL: "https://example.com/2"})
-		if err != nil {
-			panic(err)
-		}
-		return 0, sealed(p, news)
+			reply.Article{Title: "Getting started", URL: "https://example.com/2"}))
 	case *message.Image:
 		return 0, sealed(p, reply.NewImage(m, m.MediaID))
 	case *message.Voice:
 		return 0, sealed(p, reply.NewVoice(m, m.MediaID))
 	case *message.Video:
-		return 0, sealed(p, reply.NewVideo(m, m.MediaID, "clip", ""))
+		return 0, sealed(p, reply.NewVideo(m, reply.Video{MediaID: m.MediaID, Title: "clip"}))
 	case *message.Location:
 		return 0, sealed(p, reply.NewMusic(m, reply.Music{Title: "song", ThumbMediaID: "thumb-1"}))
 	case *message.Link:

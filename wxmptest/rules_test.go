@@ -156,11 +156,11 @@ func TestCheckDecodesReply(t *testing.T) {
 		want wxmptest.Reply
 	}{
 		{reply.NewText(in, "a\nb & ]]>"), wxmptest.Reply{MsgType: "text", Content: "a\nb & ]]>"}},
-		{reply.NewVideo(in, "v", "T", "D"), wxmptest.Reply{MsgType: "video", MediaID: "v", Title: "T", Description: "D"}},
+		{reply.NewVideo(in, reply.Video{MediaID: "v", Title: "T", Description: "D"}), wxmptest.Reply{MsgType: "video", MediaID: "v", Title: "T", Description: "D"}},
 		{reply.NewMusic(in, reply.Music{Title: "T", Description: "D", MusicURL: "u", HQMusicURL: "hq", ThumbMediaID: "th"}),
 			wxmptest.Reply{MsgType: "music", Title: "T", Description: "D", MusicURL: "u", HQMusicURL: "hq", ThumbMediaID: "th"}},
 		{reply.NewTransferCustomerService(in, "kf1@wx"), wxmptest.Reply{MsgType: "transfer_customer_service", KfAccount: "kf1@wx"}},
-		{mustNews(t, in, reply.Article{Title: "T", Description: "D", PicURL: "p", URL: "u"}),
+		{reply.NewNews(in, reply.Article{Title: "T", Description: "D", PicURL: "p", URL: "u"}),
 			wxmptest.Reply{MsgType: "news", Articles: []wxmptest.Article{{Title: "T", Description: "D", PicURL: "p", URL: "u"}}}},
 	}
 	for _, tt := range tests {
@@ -174,13 +174,6 @@ func TestCheckDecodesReply(t *testing.T) {
 		assert.NotZero(t, got.CreateTime)
 		assert.Equal(t, &tt.want, got)
 	}
-}
-
-func mustNews(t *testing.T, in message.Message, a ...reply.Article) *reply.News {
-	t.Helper()
-	n, err := reply.NewNews(in, a...)
-	require.NoError(t, err)
-	return n
 }
 
 // TestCheckEncryptedBodies judges replies to an encrypted push.
