@@ -31,7 +31,8 @@
 // The Name… constants hold every event name with WeChat's exact casing,
 // which is mixed: "subscribe", "SCAN", "TEMPLATESENDJOBFINISH",
 // "WifiConnected". [Parse] matches the exact name first and falls back to a
-// case-insensitive match, so a push whose name differs only in case still
+// match that ignores ASCII case (and only ASCII: "CLIC\u212A", with a
+// Kelvin sign, is no CLICK), so a push whose name differs only in case still
 // gets its type.
 //
 // # Retries and duplicates

@@ -30,25 +30,53 @@ type Event interface {
 	Head() *Header
 }
 
-// Sentinel errors returned by [Parse]. They are the same values as the
-// message package's, so errors.Is works whichever package a caller uses.
+// Sentinel errors returned by [Parse], wrapped with detail; test them with
+// errors.Is. Their text starts with "event: ". Each matches, under
+// errors.Is, the sentinel of the same name in package message (and the
+// other way round), so a caller may test an error with either package's.
 var (
 	// ErrEmptyBody: the body is empty or only white space.
-	ErrEmptyBody = wire.ErrEmptyBody
+	ErrEmptyBody error = wire.NewSentinel(pkgName, wire.KindEmptyBody)
 	// ErrNotXML: the body is not well-formed XML (including truncated XML).
-	ErrNotXML = wire.ErrNotXML
+	ErrNotXML error = wire.NewSentinel(pkgName, wire.KindNotXML)
 	// ErrRootElement: the document's root element is not <xml>.
-	ErrRootElement = wire.ErrRootElement
+	ErrRootElement error = wire.NewSentinel(pkgName, wire.KindRootElement)
 	// ErrNoMsgType: there is no MsgType, or it is empty.
-	ErrNoMsgType = wire.ErrNoMsgType
+	ErrNoMsgType error = wire.NewSentinel(pkgName, wire.KindNoMsgType)
 	// ErrInvalidNumber: a numeric field holds something that is not a
 	// number of its Go type.
-	ErrInvalidNumber = wire.ErrInvalidNumber
+	ErrInvalidNumber error = wire.NewSentinel(pkgName, wire.KindInvalidNumber)
 	// ErrNotEvent is returned when the push's MsgType is not "event".
-	ErrNotEvent = wire.ErrNotEvent
+	ErrNotEvent error = wire.NewSentinel(pkgName, wire.KindNotEvent)
 	// ErrNoEvent is returned when an event push has no Event element.
-	ErrNoEvent = wire.ErrNoEvent
+	ErrNoEvent error = wire.NewSentinel(pkgName, wire.KindNoEvent)
 )
+
+const pkgName = "event"
+
+// sentinel returns this package's sentinel for kind k.
+func sentinel(k wire.Kind) *wire.Sentinel {
+	var err error
+	switch k {
+	case wire.KindEmptyBody:
+		err = ErrEmptyBody
+	case wire.KindNotXML:
+		err = ErrNotXML
+	case wire.KindRootElement:
+		err = ErrRootElement
+	case wire.KindNoMsgType:
+		err = ErrNoMsgType
+	case wire.KindInvalidNumber:
+		err = ErrInvalidNumber
+	case wire.KindNotEvent:
+		err = ErrNotEvent
+	case wire.KindNoEvent:
+		err = ErrNoEvent
+	default:
+		return wire.NewSentinel(pkgName, k)
+	}
+	return err.(*wire.Sentinel)
+}
 
 // Parse decodes the plaintext XML of one event push (MsgType "event") into
 // its typed struct: *Subscribe, *Scan, *MassSendJobFinish and so on, one
@@ -59,7 +87,9 @@ var (
 // Matching the name: WeChat's event names are case-sensitive and mixed-case
 // ("SCAN" but "subscribe", "WifiConnected"). Parse trims white space around
 // the name, looks it up exactly as written, and only when that fails looks
-// it up ignoring case, so "scan" or "Subscribe" still get their types. No
+// it up ignoring the case of ASCII letters, so "scan" or "Subscribe" still
+// get their types (Unicode folding is not used: "CLIC\u212A", with a
+// Kelvin sign, is an Unknown event, not a CLICK). No
 // two known names differ only in case, so the fallback is never ambiguous.
 // The Event field of the result keeps the name as it arrived.
 //
@@ -86,13 +116,17 @@ func Parse(body []byte) (Event, error) {
 			return e, nil
 		}
 	}
-	return parseXML(body)
+	e, err := parseXML(body)
+	if err != nil {
+		return nil, wire.Rename(err, sentinel)
+	}
+	return e, nil
 }
 
 // parseFast is Parse on the fast path. Every case that is an error goes
 // back to parseXML, so that errors come from one place.
 func parseFast(d *wire.Doc) (Event, bool) {
-	if !bytes.EqualFold(bytes.TrimSpace(d.RootText("MsgType")), []byte(wire.TypeEvent)) {
+	if !wire.EqualFold(bytes.TrimSpace(d.RootText("MsgType")), wire.TypeEvent) {
 		return nil, false
 	}
 	raw := d.RootText("Event")
@@ -129,7 +163,7 @@ func parseXML(body []byte) (Event, error) {
 	switch msgType := strings.TrimSpace(h.MsgType); {
 	case msgType == "":
 		return nil, ErrNoMsgType
-	case !strings.EqualFold(msgType, "event"):
+	case !wire.EqualFold(msgType, wire.TypeEvent):
 		return nil, ErrNotEvent
 	}
 	name := strings.TrimSpace(h.Event)
@@ -147,7 +181,7 @@ func parseXML(body []byte) (Event, error) {
 }
 
 // newEvent returns a new zero value of the type for name: the exact name
-// first, then any known name equal to it ignoring case. It also returns the
+// first, then any known name equal to it ignoring ASCII case. It also returns the
 // known name it matched. It returns nil for an unknown name.
 func newEvent(name string) (Event, string) {
 	if e := newExact(name); e != nil {
@@ -158,7 +192,7 @@ func newEvent(name string) (Event, string) {
 		}
 	}
 	for _, known := range knownNames() {
-		if strings.EqualFold(known, name) {
+		if wire.EqualFold(name, known) {
 			return newExact(known), known
 		}
 	}

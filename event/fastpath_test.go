@@ -29,6 +29,15 @@ import (
 // (wire.ReadProbe and wire.DecodeXML call nothing else): the reference the
 // fast path is compared with.
 func refParse(body []byte) (Event, error) {
+	v, err := refParseXML(body)
+	if err != nil {
+		return nil, wire.Rename(err, sentinel)
+	}
+	return v, nil
+}
+
+// refParseXML is refParse before its error is renamed as this package's.
+func refParseXML(body []byte) (Event, error) {
 	p, err := wire.ReadProbe(body)
 	if err != nil {
 		return nil, err
@@ -36,7 +45,7 @@ func refParse(body []byte) (Event, error) {
 	switch msgType := strings.TrimSpace(p.MsgType); {
 	case msgType == "":
 		return nil, ErrNoMsgType
-	case !strings.EqualFold(msgType, "event"):
+	case !wire.EqualFold(msgType, "event"):
 		return nil, ErrNotEvent
 	}
 	name := strings.TrimSpace(p.Event)

@@ -3,6 +3,8 @@ package event
 import (
 	"strconv"
 	"strings"
+
+	"github.com/wxmp/wxmp/internal/wire"
 )
 
 // Results of asynchronous jobs: template messages, mass sends and article
@@ -39,9 +41,9 @@ type TemplateSendJobFinish struct {
 }
 
 // Succeeded reports whether the message was delivered (Status "success",
-// ignoring surrounding white space and case).
+// ignoring surrounding white space and ASCII case).
 func (e *TemplateSendJobFinish) Succeeded() bool {
-	return strings.EqualFold(strings.TrimSpace(e.Status), TemplateStatusSuccess)
+	return wire.EqualFold(strings.TrimSpace(e.Status), TemplateStatusSuccess)
 }
 
 // Values of [MassSendJobFinish].Status other than "err(N)".
@@ -125,16 +127,16 @@ type MassSendJobFinish struct {
 }
 
 // Succeeded reports whether Status is "send success" (ignoring surrounding
-// white space and case).
+// white space and ASCII case).
 func (e *MassSendJobFinish) Succeeded() bool {
-	return strings.EqualFold(strings.TrimSpace(e.Status), MassSendStatusSuccess)
+	return wire.EqualFold(strings.TrimSpace(e.Status), MassSendStatusSuccess)
 }
 
 // ErrCode returns N when Status has the form "err(N)", and ok false for any
 // other Status ("send success", "send fail", or something unexpected).
 func (e *MassSendJobFinish) ErrCode() (code MassSendErr, ok bool) {
 	s := strings.TrimSpace(e.Status)
-	if len(s) < len("err()") || !strings.EqualFold(s[:4], "err(") || s[len(s)-1] != ')' {
+	if len(s) < len("err()") || !wire.EqualFold(s[:4], "err(") || s[len(s)-1] != ')' {
 		return 0, false
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(s[4 : len(s)-1]))

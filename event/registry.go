@@ -1,6 +1,6 @@
 package event
 
-// knownNames lists every name newExact knows, for the case-insensitive
+// knownNames lists every name newExact knows, for the ASCII-case-insensitive
 // fallback of newEvent. It is a function so that no package variable can
 // be changed; it is inlined, so the slice stays on the stack.
 //

@@ -1,6 +1,10 @@
 package event
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/wxmp/wxmp/internal/wire"
+)
 
 // Subscription-notification (订阅通知) events. Each carries one <List>
 // element per template, repeated; the Go field List holds them all. Note the
@@ -49,7 +53,7 @@ type SubscribeMsgPopupItem struct {
 
 // Accepted reports whether the user accepted the template.
 func (i SubscribeMsgPopupItem) Accepted() bool {
-	return strings.EqualFold(strings.TrimSpace(i.SubscribeStatusString), SubscribeStatusAccept)
+	return wire.EqualFold(strings.TrimSpace(i.SubscribeStatusString), SubscribeStatusAccept)
 }
 
 // SubscribeMsgChange is sent when a user changes their subscription

@@ -31,6 +31,15 @@ import (
 // (wire.ReadProbe and wire.DecodeXML call nothing else): the reference the
 // fast path is compared with.
 func refParse(body []byte) (Message, error) {
+	v, err := refParseXML(body)
+	if err != nil {
+		return nil, wire.Rename(err, sentinel)
+	}
+	return v, nil
+}
+
+// refParseXML is refParse before its error is renamed as this package's.
+func refParseXML(body []byte) (Message, error) {
 	p, err := wire.ReadProbe(body)
 	if err != nil {
 		return nil, err
@@ -39,12 +48,12 @@ func refParse(body []byte) (Message, error) {
 	switch {
 	case msgType == "":
 		return nil, ErrNoMsgType
-	case strings.EqualFold(msgType, TypeEvent):
+	case wire.EqualFold(msgType, TypeEvent):
 		return refParseEvent(body, p)
 	}
 	m, _ := newMessage(msgType)
 	if m == nil {
-		m, _ = newMessage(strings.ToLower(msgType))
+		m, _ = newMessage(wire.ToLower(msgType))
 	}
 	if m == nil {
 		return &Unknown{Header: p.Header, Raw: bytes.Clone(wire.Trim(body))}, nil

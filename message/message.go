@@ -35,22 +35,49 @@ const (
 )
 
 // Sentinel errors returned by [Parse], wrapped with detail; test them with
-// errors.Is. The event package exports the same values.
+// errors.Is. Their text starts with "message: ", also for an event push
+// whose fault package event found. Each matches, under errors.Is, the
+// sentinel of the same name in package event (and the other way round), so
+// a caller may test an error with either package's.
 var (
 	// ErrEmptyBody: the body is empty or only white space.
-	ErrEmptyBody = wire.ErrEmptyBody
+	ErrEmptyBody error = wire.NewSentinel(pkgName, wire.KindEmptyBody)
 	// ErrNotXML: the body is not well-formed XML (including truncated XML).
-	ErrNotXML = wire.ErrNotXML
+	ErrNotXML error = wire.NewSentinel(pkgName, wire.KindNotXML)
 	// ErrRootElement: the document's root element is not <xml>.
-	ErrRootElement = wire.ErrRootElement
+	ErrRootElement error = wire.NewSentinel(pkgName, wire.KindRootElement)
 	// ErrNoMsgType: there is no MsgType, or it is empty.
-	ErrNoMsgType = wire.ErrNoMsgType
+	ErrNoMsgType error = wire.NewSentinel(pkgName, wire.KindNoMsgType)
 	// ErrInvalidNumber: a numeric field (CreateTime, MsgId, Location_X, …)
 	// holds something that is not a number of its type.
-	ErrInvalidNumber = wire.ErrInvalidNumber
+	ErrInvalidNumber error = wire.NewSentinel(pkgName, wire.KindInvalidNumber)
 	// ErrNoEvent: MsgType is "event" but there is no Event element.
-	ErrNoEvent = wire.ErrNoEvent
+	ErrNoEvent error = wire.NewSentinel(pkgName, wire.KindNoEvent)
 )
+
+const pkgName = "message"
+
+// sentinel returns this package's sentinel for kind k.
+func sentinel(k wire.Kind) *wire.Sentinel {
+	var err error
+	switch k {
+	case wire.KindEmptyBody:
+		err = ErrEmptyBody
+	case wire.KindNotXML:
+		err = ErrNotXML
+	case wire.KindRootElement:
+		err = ErrRootElement
+	case wire.KindNoMsgType:
+		err = ErrNoMsgType
+	case wire.KindInvalidNumber:
+		err = ErrInvalidNumber
+	case wire.KindNoEvent:
+		err = ErrNoEvent
+	default:
+		return wire.NewSentinel(pkgName, k)
+	}
+	return err.(*wire.Sentinel)
+}
 
 // Parse decodes the plaintext XML body of a push from WeChat (the POST body
 // in plain mode, or the decrypted XML in safe mode) into a typed value:
@@ -58,7 +85,9 @@ var (
 // normal messages; for MsgType "event", the typed event from package event
 // (see event.Parse); and *Unknown, with a nil error, for a MsgType this
 // package does not know, so that a handler keeps working when WeChat adds
-// one.
+// one. MsgType is matched ignoring surrounding white space and the case of
+// ASCII letters ("TEXT" is a text message; "LIN\u212A", with a Kelvin sign,
+// is Unknown).
 //
 // Leading white space, a byte order mark, an XML declaration, CDATA or
 // entity-escaped text and CRLF line ends are all accepted. Errors wrap
@@ -78,12 +107,12 @@ var (
 func Parse(body []byte) (Message, error) {
 	if d, ok := wire.Scan(body); ok {
 		msgType := bytes.TrimSpace(d.RootText("MsgType"))
-		if bytes.EqualFold(msgType, []byte(TypeEvent)) {
+		if wire.EqualFold(msgType, TypeEvent) {
 			// event.Parse scans the body again, which costs about
 			// 0.3 µs but keeps package event's API free of this
 			// module's internals.
 			d.Release()
-			return event.Parse(body)
+			return parseEvent(body)
 		}
 		m, ok := parseFast(d, msgType)
 		d.Release()
@@ -91,7 +120,21 @@ func Parse(body []byte) (Message, error) {
 			return m, nil
 		}
 	}
-	return parseXML(body)
+	m, err := parseXML(body)
+	if err != nil {
+		return nil, wire.Rename(err, sentinel)
+	}
+	return m, nil
+}
+
+// parseEvent is event.Parse with the error, if any, renamed as this
+// package's.
+func parseEvent(body []byte) (Message, error) {
+	e, err := event.Parse(body)
+	if err != nil {
+		return nil, wire.Rename(err, sentinel)
+	}
+	return e, nil
 }
 
 // parseFast is Parse on the fast path for a normal message, whose MsgType
@@ -103,7 +146,7 @@ func parseFast(d *wire.Doc, msgType []byte) (Message, bool) {
 	}
 	m, known := newMessage(string(msgType))
 	if m == nil && !isLowerASCII(msgType) {
-		m, known = newMessage(strings.ToLower(string(msgType)))
+		m, known = newMessage(wire.ToLower(string(msgType)))
 	}
 	if m == nil {
 		// Unknown has no xml tags: decoding into it fills the Header as
@@ -122,11 +165,11 @@ func parseFast(d *wire.Doc, msgType []byte) (Message, bool) {
 	return m, true
 }
 
-// isLowerASCII reports whether s has neither upper-case ASCII letters nor
-// non-ASCII bytes, so that strings.ToLower would not change it.
+// isLowerASCII reports whether s has no upper-case ASCII letters, so that
+// wire.ToLower would not change it.
 func isLowerASCII(s []byte) bool {
 	for _, c := range s {
-		if 'A' <= c && c <= 'Z' || c >= 0x80 {
+		if 'A' <= c && c <= 'Z' {
 			return false
 		}
 	}
@@ -144,12 +187,12 @@ func parseXML(body []byte) (Message, error) {
 	switch {
 	case msgType == "":
 		return nil, ErrNoMsgType
-	case strings.EqualFold(msgType, TypeEvent):
-		return event.Parse(body)
+	case wire.EqualFold(msgType, TypeEvent):
+		return parseEvent(body)
 	}
 	m, _ := newMessage(msgType)
 	if m == nil {
-		m, _ = newMessage(strings.ToLower(msgType))
+		m, _ = newMessage(wire.ToLower(msgType))
 	}
 	if m == nil {
 		return &Unknown{Header: p.Header, Raw: bytes.Clone(wire.Trim(body))}, nil

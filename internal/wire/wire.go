@@ -40,18 +40,6 @@ func (h *Header) Time() time.Time { return time.Unix(h.CreateTime, 0) }
 // TypeEvent is the MsgType of every event push.
 const TypeEvent = "event"
 
-// Sentinel errors shared by message.Parse and event.Parse. The message and
-// event packages export these same values.
-var (
-	ErrEmptyBody     = errors.New("message: empty body")
-	ErrNotXML        = errors.New("message: body is not well-formed XML")
-	ErrRootElement   = errors.New("message: root element is not <xml>")
-	ErrNoMsgType     = errors.New("message: no MsgType")
-	ErrInvalidNumber = errors.New("message: a number field is not a number")
-	ErrNotEvent      = errors.New("message: MsgType is not event")
-	ErrNoEvent       = errors.New("message: event push has no Event")
-)
-
 var bom = []byte("\xef\xbb\xbf")
 
 // Trim drops a UTF-8 byte order mark and surrounding white space.
@@ -78,7 +66,7 @@ func ReadProbe(body []byte) (Probe, error) {
 		return p, ErrEmptyBody
 	}
 	if body[0] != '<' {
-		return p, fmt.Errorf("%w: text before the root element", ErrNotXML)
+		return p, errorf(ErrNotXML, "text before the root element")
 	}
 	if err := xml.Unmarshal(body, &p); err != nil {
 		// The tag on XMLName makes encoding/xml refuse another root
@@ -137,17 +125,17 @@ func DecodeXML(body []byte, v any) error {
 func classify(err error) error {
 	var numErr *strconv.NumError
 	if errors.As(err, &numErr) {
-		return fmt.Errorf("%w: %v", ErrInvalidNumber, numErr.Err)
+		return errorf(ErrInvalidNumber, numErr.Err.Error())
 	}
 	var synErr *xml.SyntaxError
 	if errors.As(err, &synErr) {
 		if synErr.Msg == "unexpected EOF" {
-			return fmt.Errorf("%w: unexpected end of input (line %d)", ErrNotXML, synErr.Line)
+			return errorf(ErrNotXML, fmt.Sprintf("unexpected end of input (line %d)", synErr.Line))
 		}
-		return fmt.Errorf("%w: syntax error on line %d", ErrNotXML, synErr.Line)
+		return errorf(ErrNotXML, fmt.Sprintf("syntax error on line %d", synErr.Line))
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return fmt.Errorf("%w: unexpected end of input", ErrNotXML)
+		return errorf(ErrNotXML, "unexpected end of input")
 	}
 	return ErrNotXML
 }
