@@ -9,27 +9,71 @@ import (
 // bytes (128).
 const MaxStateLen = 128
 
-// AuthCodeOption adds an optional parameter to [Config.AuthCodeURL]. The
-// parameters are those of the authorize URL at
+// Option adds an optional parameter to [Config.AuthCodeURL] or
+// [Config.QRConnectURL]. A nil Option is skipped. An option given a bad
+// value ([LoginLang] with a language the page does not offer) makes the call
+// fail with an error wrapping [ErrInvalidArgument]; an option that does not
+// apply to the call ([ForcePopup] or [ForceSnapShot] on QRConnectURL,
+// LoginLang on AuthCodeURL) makes it fail with [ErrInvalidConfig]. Neither
+// error quotes the value.
+//
+// The parameters are those of the authorize URL at
 // https://developers.weixin.qq.com/doc/offiaccount/en/OA_Web_Apps/Wechat_webpage_authorization.html
-type AuthCodeOption func(*authCodeParams)
+// and of the qrconnect URL at
+// https://developers.weixin.qq.com/doc/oplatform/en/Website_App/WeChat_Login/Wechat_Login.html
+type Option func(*options) error
 
-type authCodeParams struct {
-	forcePopup    bool
-	forceSnapShot bool
+// options collects what the Options ask for.
+type options struct {
+	forcePopup    bool   // AuthCodeURL only
+	forceSnapShot bool   // AuthCodeURL only
+	loginLang     string // QRConnectURL only: "cn" or "en"
 }
 
-// ForcePopup adds forcePopup=true: show the consent page even where WeChat
-// would otherwise authorize silently (WeChat may still skip it in some
-// special cases).
-func ForcePopup() AuthCodeOption {
-	return func(p *authCodeParams) { p.forcePopup = true }
+// apply runs opts in order, skipping nil ones.
+func apply(opts []Option) (options, error) {
+	var o options
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&o); err != nil {
+			return options{}, err
+		}
+	}
+	return o, nil
 }
 
-// ForceSnapShot adds forceSnapShot=true: open the snapshot page (快照页)
-// rather than the consent page (WeChat ignores it in some cases).
-func ForceSnapShot() AuthCodeOption {
-	return func(p *authCodeParams) { p.forceSnapShot = true }
+// ForcePopup adds forcePopup=true to [Config.AuthCodeURL]: show the consent
+// page even where WeChat would otherwise authorize silently (WeChat may
+// still skip it in some special cases).
+func ForcePopup() Option {
+	return func(o *options) error { o.forcePopup = true; return nil }
+}
+
+// ForceSnapShot adds forceSnapShot=true to [Config.AuthCodeURL]: open the
+// snapshot page (快照页) rather than the consent page (WeChat ignores it in
+// some cases).
+func ForceSnapShot() Option {
+	return func(o *options) error { o.forceSnapShot = true; return nil }
+}
+
+// LoginLang sets the language of the QR login page of
+// [Config.QRConnectURL]: [LangZhCN] adds lang=cn (WeChat's default) and
+// [LangEN] lang=en. The page offers no other language: any other Lang,
+// [LangZhTW] included, is an error wrapping [ErrInvalidArgument].
+func LoginLang(lang Lang) Option {
+	return func(o *options) error {
+		switch lang {
+		case LangZhCN:
+			o.loginLang = "cn"
+		case LangEN:
+			o.loginLang = "en"
+		default:
+			return fmt.Errorf("%w: LoginLang must be LangZhCN or LangEN", ErrInvalidArgument)
+		}
+		return nil
+	}
 }
 
 // AuthCodeURL returns the URL to send the user to, inside WeChat, to ask for
@@ -54,15 +98,16 @@ func ForceSnapShot() AuthCodeOption {
 // either does not redirect or redirects with state and no code.
 //
 // See https://developers.weixin.qq.com/doc/offiaccount/en/OA_Web_Apps/Wechat_webpage_authorization.html
-func (c Config) AuthCodeURL(state string, opts ...AuthCodeOption) (string, error) {
+func (c Config) AuthCodeURL(state string, opts ...Option) (string, error) {
 	if c.Scope != ScopeBase && c.Scope != ScopeUserInfo {
 		return "", fmt.Errorf("%w: Scope must be %s or %s", ErrInvalidConfig, ScopeBase, ScopeUserInfo)
 	}
-	var p authCodeParams
-	for _, o := range opts {
-		if o != nil {
-			o(&p)
-		}
+	p, err := apply(opts)
+	if err != nil {
+		return "", err
+	}
+	if p.loginLang != "" {
+		return "", fmt.Errorf("%w: LoginLang applies to QRConnectURL only", ErrInvalidConfig)
 	}
 	var extra []string
 	if p.forcePopup {
@@ -74,21 +119,6 @@ func (c Config) AuthCodeURL(state string, opts ...AuthCodeOption) (string, error
 	return c.authorizeURL("/connect/oauth2/authorize", c.Scope, state, extra)
 }
 
-// LoginOption adds an optional parameter to [Config.QRConnectURL]. The
-// parameters are those of the qrconnect URL at
-// https://developers.weixin.qq.com/doc/oplatform/en/Website_App/WeChat_Login/Wechat_Login.html
-type LoginOption func(*loginParams)
-
-type loginParams struct {
-	lang string
-}
-
-// LoginLang sets the language of the QR login page: "cn" (WeChat's default)
-// or "en". Any other value makes QRConnectURL fail with [ErrInvalidArgument].
-func LoginLang(lang string) LoginOption {
-	return func(p *loginParams) { p.lang = lang }
-}
-
 // QRConnectURL returns the URL of the website QR login page (微信登录),
 // which a browser outside WeChat opens to show a QR code:
 //
@@ -97,27 +127,24 @@ func LoginLang(lang string) LoginOption {
 // AppID is the website app's AppID from the Open Platform, not an Official
 // Account's. Config.Scope must be empty or [ScopeLogin]. The state rules and
 // errors are those of [Config.AuthCodeURL]; a [LoginLang] option adds lang
-// after state. The code that comes back (valid 10 minutes, single use) is
+// after state, and the option errors are those described at [Option]. The code that comes back (valid 10 minutes, single use) is
 // exchanged with [Config.Exchange] like any other.
 //
 // See https://developers.weixin.qq.com/doc/oplatform/en/Website_App/WeChat_Login/Wechat_Login.html
-func (c Config) QRConnectURL(state string, opts ...LoginOption) (string, error) {
+func (c Config) QRConnectURL(state string, opts ...Option) (string, error) {
 	if c.Scope != "" && c.Scope != ScopeLogin {
 		return "", fmt.Errorf("%w: Scope must be %s for QR login", ErrInvalidConfig, ScopeLogin)
 	}
-	var p loginParams
-	for _, o := range opts {
-		if o != nil {
-			o(&p)
-		}
+	p, err := apply(opts)
+	if err != nil {
+		return "", err
+	}
+	if p.forcePopup || p.forceSnapShot {
+		return "", fmt.Errorf("%w: ForcePopup and ForceSnapShot apply to AuthCodeURL only", ErrInvalidConfig)
 	}
 	var extra []string
-	switch p.lang {
-	case "":
-	case "cn", "en":
-		extra = append(extra, "lang="+p.lang)
-	default:
-		return "", fmt.Errorf(`%w: login lang must be "cn" or "en"`, ErrInvalidArgument)
+	if p.loginLang != "" {
+		extra = append(extra, "lang="+p.loginLang)
 	}
 	return c.authorizeURL("/connect/qrconnect", ScopeLogin, state, extra)
 }

@@ -25,7 +25,7 @@ func TestAuthCodeURL(t *testing.T) {
 		name  string
 		cfg   oauth.Config
 		state string
-		opts  []oauth.AuthCodeOption
+		opts  []oauth.Option
 		want  string
 	}{
 		{
@@ -50,14 +50,14 @@ func TestAuthCodeURL(t *testing.T) {
 			name:  "forcePopup follows state",
 			cfg:   base,
 			state: "STATE",
-			opts:  []oauth.AuthCodeOption{oauth.ForcePopup()},
+			opts:  []oauth.Option{oauth.ForcePopup()},
 			want:  "https://open.weixin.qq.com/connect/oauth2/authorize?appid=wx807d86fb6b3d4fd2&redirect_uri=http%3A%2F%2Fdevelopers.weixin.qq.com&response_type=code&scope=snsapi_userinfo&state=STATE&forcePopup=true#wechat_redirect",
 		},
 		{
 			name:  "both options, in a fixed order whatever the call order",
 			cfg:   base,
 			state: "STATE",
-			opts:  []oauth.AuthCodeOption{oauth.ForceSnapShot(), nil, oauth.ForcePopup()},
+			opts:  []oauth.Option{oauth.ForceSnapShot(), nil, oauth.ForcePopup()},
 			want:  "https://open.weixin.qq.com/connect/oauth2/authorize?appid=wx807d86fb6b3d4fd2&redirect_uri=http%3A%2F%2Fdevelopers.weixin.qq.com&response_type=code&scope=snsapi_userinfo&state=STATE&forcePopup=true&forceSnapShot=true#wechat_redirect",
 		},
 		{
@@ -121,6 +121,37 @@ func TestAuthCodeURLRejects(t *testing.T) {
 	}
 }
 
+// TestOptions (issue 11 items 16 and 18): one Option type for both URLs; an
+// option that means nothing for the call is an error instead of being
+// dropped; a nil Option is skipped.
+func TestOptions(t *testing.T) {
+	t.Parallel()
+	auth := oauth.Config{AppID: "wx1", RedirectURL: "https://example.com/cb", Scope: oauth.ScopeUserInfo}
+	qr := oauth.Config{AppID: "wxweb1", RedirectURL: "https://example.com/cb"}
+
+	opts := []oauth.Option{nil, oauth.ForcePopup(), nil, oauth.ForceSnapShot()}
+	got, err := auth.AuthCodeURL("s", opts...)
+	require.NoError(t, err)
+	assert.Contains(t, got, "&state=s&forcePopup=true&forceSnapShot=true#wechat_redirect")
+
+	got, err = qr.QRConnectURL("s", nil, oauth.LoginLang(oauth.LangEN))
+	require.NoError(t, err)
+	assert.Contains(t, got, "&state=s&lang=en#wechat_redirect")
+
+	for name, err := range map[string]error{
+		"ForcePopup on QRConnectURL":    second(qr.QRConnectURL("s", oauth.ForcePopup())),
+		"ForceSnapShot on QRConnectURL": second(qr.QRConnectURL("s", oauth.ForceSnapShot())),
+		"LoginLang on AuthCodeURL":      second(auth.AuthCodeURL("s", oauth.LoginLang(oauth.LangEN))),
+	} {
+		assert.ErrorIs(t, err, oauth.ErrInvalidConfig, name)
+	}
+	_, err = auth.AuthCodeURL("s", oauth.LoginLang("fr"))
+	assert.ErrorIs(t, err, oauth.ErrInvalidArgument, "a bad value is reported before the misuse")
+	assert.NotContains(t, err.Error(), "fr", "the value is not quoted")
+}
+
+func second(_ string, err error) error { return err }
+
 func TestQRConnectURL(t *testing.T) {
 	t.Parallel()
 	cfg := oauth.Config{AppID: "wxweb0123456789", RedirectURL: "https://www.example.com/login/callback"}
@@ -128,16 +159,19 @@ func TestQRConnectURL(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "https://open.weixin.qq.com/connect/qrconnect?appid=wxweb0123456789&redirect_uri=https%3A%2F%2Fwww.example.com%2Flogin%2Fcallback&response_type=code&scope=snsapi_login&state=q1#wechat_redirect", got)
 
-	got, err = cfg.QRConnectURL("q1", oauth.LoginLang("en"))
+	got, err = cfg.QRConnectURL("q1", oauth.LoginLang(oauth.LangEN))
 	require.NoError(t, err)
 	assert.Equal(t, "https://open.weixin.qq.com/connect/qrconnect?appid=wxweb0123456789&redirect_uri=https%3A%2F%2Fwww.example.com%2Flogin%2Fcallback&response_type=code&scope=snsapi_login&state=q1&lang=en#wechat_redirect", got)
 
 	cfg.Scope = oauth.ScopeLogin
-	_, err = cfg.QRConnectURL("q1", oauth.LoginLang("cn"))
+	got, err = cfg.QRConnectURL("q1", oauth.LoginLang(oauth.LangZhCN))
 	require.NoError(t, err)
+	assert.Contains(t, got, "&state=q1&lang=cn#", "WeChat's QR page calls simplified Chinese cn")
 
-	_, err = cfg.QRConnectURL("q1", oauth.LoginLang("zh_CN"))
-	assert.ErrorIs(t, err, oauth.ErrInvalidArgument)
+	for _, lang := range []oauth.Lang{oauth.LangZhTW, "cn", "fr", ""} {
+		_, err = cfg.QRConnectURL("q1", oauth.LoginLang(lang))
+		assert.ErrorIs(t, err, oauth.ErrInvalidArgument, "lang %q", lang)
+	}
 
 	_, err = cfg.QRConnectURL("bad state!")
 	assert.ErrorIs(t, err, oauth.ErrInvalidState)

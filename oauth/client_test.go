@@ -179,17 +179,34 @@ func TestValidate(t *testing.T) {
 	tok, err := cfg.Exchange(context.Background(), "CODE_V")
 	require.NoError(t, err)
 
-	require.NoError(t, cfg.Validate(context.Background(), tok.AccessToken, tok.OpenID))
+	require.NoError(t, cfg.Validate(context.Background(), tok))
 
-	err = cfg.Validate(context.Background(), tok.AccessToken, "o_someone_else")
+	err = cfg.Validate(context.Background(), &oauth.Token{AccessToken: tok.AccessToken, OpenID: "o_someone_else"})
 	assert.ErrorIs(t, err, oauth.ErrInvalidOpenID)
 	assertNoSecret(t, err, tok.AccessToken)
 
-	err = cfg.Validate(context.Background(), "AT_EXPIRED", tok.OpenID)
+	err = cfg.Validate(context.Background(), &oauth.Token{AccessToken: "AT_EXPIRED", OpenID: tok.OpenID})
 	assert.ErrorIs(t, err, oauth.ErrExpired)
 	var we *oauth.Error
 	require.ErrorAs(t, err, &we)
 	assert.Equal(t, 42001, we.Code)
+}
+
+// TestTokenArguments (issue 11 item 18): UserInfo and Validate take the
+// *Token, so the access token and the OpenID cannot be swapped; a nil or
+// incomplete one is refused before any request.
+func TestTokenArguments(t *testing.T) {
+	t.Parallel()
+	cfg := stubServer(t, func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("no request expected, got %s", r.URL.Path)
+	})
+	ctx := context.Background()
+	for _, tok := range []*oauth.Token{nil, {}, {AccessToken: "AT"}, {OpenID: "o"}} {
+		assert.ErrorIs(t, cfg.Validate(ctx, tok), oauth.ErrInvalidArgument)
+		u, err := cfg.UserInfo(ctx, tok, oauth.LangEN)
+		assert.ErrorIs(t, err, oauth.ErrInvalidArgument)
+		assert.Nil(t, u)
+	}
 }
 
 func TestUserInfo(t *testing.T) {
@@ -228,7 +245,7 @@ func TestUserInfo(t *testing.T) {
 			f.setProfile("o_u", tt.raw)
 			tok, err := cfg.Exchange(context.Background(), "C")
 			require.NoError(t, err)
-			got, err := cfg.UserInfo(context.Background(), tok.AccessToken, tok.OpenID, oauth.LangZhCN)
+			got, err := cfg.UserInfo(context.Background(), tok, oauth.LangZhCN)
 			require.NoError(t, err)
 			if d := cmp.Diff(&tt.want, got); d != "" {
 				t.Errorf("profile (-want +got):\n%s", d)
@@ -250,21 +267,21 @@ func TestUserInfoErrors(t *testing.T) {
 	require.NoError(t, err)
 
 	for _, lang := range []oauth.Lang{"", oauth.LangZhCN, oauth.LangZhTW, oauth.LangEN} {
-		_, err := cfg.UserInfo(context.Background(), tok.AccessToken, tok.OpenID, lang)
+		_, err := cfg.UserInfo(context.Background(), tok, lang)
 		assert.NoError(t, err, "lang %q", lang)
 	}
 
-	_, err = cfg.UserInfo(context.Background(), "AT_EXPIRED", "o_e", oauth.LangEN)
+	_, err = cfg.UserInfo(context.Background(), &oauth.Token{AccessToken: "AT_EXPIRED", OpenID: "o_e"}, oauth.LangEN)
 	assert.ErrorIs(t, err, oauth.ErrExpired)
 	assertNoSecret(t, err, "AT_EXPIRED")
 
-	_, err = cfg.UserInfo(context.Background(), tok.AccessToken, "o_other", oauth.LangEN)
+	_, err = cfg.UserInfo(context.Background(), &oauth.Token{AccessToken: tok.AccessToken, OpenID: "o_other"}, oauth.LangEN)
 	assert.ErrorIs(t, err, oauth.ErrInvalidOpenID)
 
-	_, err = cfg.UserInfo(context.Background(), tok.AccessToken, tok.OpenID, "fr")
+	_, err = cfg.UserInfo(context.Background(), tok, "fr")
 	assert.ErrorIs(t, err, oauth.ErrInvalidArgument)
 
-	_, err = cfg.UserInfo(context.Background(), tokF.AccessToken, tokF.OpenID, "")
+	_, err = cfg.UserInfo(context.Background(), tokF, "")
 	assert.ErrorIs(t, err, oauth.ErrInvalidResponse, "profile of another user must be refused")
 }
 
@@ -510,13 +527,15 @@ func TestErrorPaths(t *testing.T) {
 			call: func(t *testing.T) error {
 				return stubServer(t, func(w http.ResponseWriter, r *http.Request) {
 					_, _ = w.Write([]byte(`{"errmsg":"ok"}`))
-				}).Validate(ctx, "AT_SENSITIVE", "o")
+				}).Validate(ctx, &oauth.Token{AccessToken: "AT_SENSITIVE", OpenID: "o"})
 			},
 			check: func(t *testing.T, err error) { assert.ErrorIs(t, err, oauth.ErrInvalidResponse) },
 		},
 		{
-			name:  "validate: empty arguments",
-			call:  func(t *testing.T) error { return oauth.Config{}.Validate(ctx, "", "o") },
+			name: "validate: empty arguments",
+			call: func(t *testing.T) error {
+				return oauth.Config{}.Validate(ctx, &oauth.Token{AccessToken: "", OpenID: "o"})
+			},
 			check: func(t *testing.T, err error) { assert.ErrorIs(t, err, oauth.ErrInvalidArgument) },
 		},
 		{
@@ -524,7 +543,7 @@ func TestErrorPaths(t *testing.T) {
 			call: func(t *testing.T) error {
 				_, err := stubServer(t, func(w http.ResponseWriter, r *http.Request) {
 					_, _ = w.Write([]byte(`{"openid":"o","sex":"male"}`))
-				}).UserInfo(ctx, "AT_SENSITIVE", "o", oauth.LangEN)
+				}).UserInfo(ctx, &oauth.Token{AccessToken: "AT_SENSITIVE", OpenID: "o"}, oauth.LangEN)
 				return err
 			},
 			check: func(t *testing.T, err error) { assert.ErrorIs(t, err, oauth.ErrInvalidResponse) },
@@ -534,7 +553,7 @@ func TestErrorPaths(t *testing.T) {
 			call: func(t *testing.T) error {
 				_, err := stubServer(t, func(w http.ResponseWriter, r *http.Request) {
 					w.WriteHeader(http.StatusBadGateway)
-				}).UserInfo(ctx, "AT_SENSITIVE", "o", "")
+				}).UserInfo(ctx, &oauth.Token{AccessToken: "AT_SENSITIVE", OpenID: "o"}, "")
 				return err
 			},
 			check: func(t *testing.T, err error) {
@@ -615,8 +634,13 @@ func TestEveryCallScrubsEchoedCredentials(t *testing.T) {
 	}{
 		{"Exchange", "CODE_SENSITIVE", func(c oauth.Config) error { _, err := c.Exchange(ctx, "CODE_SENSITIVE"); return err }},
 		{"Refresh", "RT_SENSITIVE", func(c oauth.Config) error { _, err := c.Refresh(ctx, "RT_SENSITIVE"); return err }},
-		{"Validate", "AT_SENSITIVE", func(c oauth.Config) error { return c.Validate(ctx, "AT_SENSITIVE", "o") }},
-		{"UserInfo", "AT_SENSITIVE", func(c oauth.Config) error { _, err := c.UserInfo(ctx, "AT_SENSITIVE", "o", ""); return err }},
+		{"Validate", "AT_SENSITIVE", func(c oauth.Config) error {
+			return c.Validate(ctx, &oauth.Token{AccessToken: "AT_SENSITIVE", OpenID: "o"})
+		}},
+		{"UserInfo", "AT_SENSITIVE", func(c oauth.Config) error {
+			_, err := c.UserInfo(ctx, &oauth.Token{AccessToken: "AT_SENSITIVE", OpenID: "o"}, "")
+			return err
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -21,7 +21,7 @@
 //	if errors.Is(err, oauth.ErrCodeUsed) {
 //		// the page was reloaded: start again
 //	}
-//	user, err := cfg.UserInfo(ctx, tok.AccessToken, tok.OpenID, oauth.LangZhCN)
+//	user, err := cfg.UserInfo(ctx, tok, oauth.LangZhCN)
 //
 // WeChat reports failures as HTTP 200 with {"errcode":…,"errmsg":…} and
 // serves its JSON as text/plain; this package turns such an answer into an

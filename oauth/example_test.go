@@ -37,7 +37,7 @@ func ExampleConfig_QRConnectURL() {
 		AppID:       "wxweb0123456789",
 		RedirectURL: "https://www.example.com/login",
 	}
-	link, err := cfg.QRConnectURL("q9", oauth.LoginLang("en"))
+	link, err := cfg.QRConnectURL("q9", oauth.LoginLang(oauth.LangEN))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -77,7 +77,7 @@ func ExampleConfig_Exchange() {
 		fmt.Println(err)
 		return
 	}
-	user, err := cfg.UserInfo(ctx, tok.AccessToken, tok.OpenID, oauth.LangEN)
+	user, err := cfg.UserInfo(ctx, tok, oauth.LangEN)
 	if err != nil {
 		fmt.Println(err)
 		return

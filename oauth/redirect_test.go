@@ -49,8 +49,8 @@ func TestRedirectIsNeverFollowed(t *testing.T) {
 	calls := map[string]func(oauth.Config) error{
 		"Exchange": func(c oauth.Config) error { _, err := c.Exchange(ctx, "CODE_SENSITIVE"); return err },
 		"Refresh":  func(c oauth.Config) error { _, err := c.Refresh(ctx, "RT_SENSITIVE"); return err },
-		"Validate": func(c oauth.Config) error { return c.Validate(ctx, tok.AccessToken, tok.OpenID) },
-		"UserInfo": func(c oauth.Config) error { _, err := c.UserInfo(ctx, tok.AccessToken, tok.OpenID, ""); return err },
+		"Validate": func(c oauth.Config) error { return c.Validate(ctx, tok) },
+		"UserInfo": func(c oauth.Config) error { _, err := c.UserInfo(ctx, tok, ""); return err },
 	}
 	for _, status := range []int{http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
 		http.StatusTemporaryRedirect, http.StatusPermanentRedirect} {

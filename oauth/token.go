@@ -175,7 +175,8 @@ func (c Config) token(ctx context.Context, path string, params ...param) (*Token
 	return j.token(sent)
 }
 
-// Validate asks WeChat whether accessToken is still valid for openID:
+// Validate asks WeChat whether tok.AccessToken is still valid for
+// tok.OpenID:
 //
 //	GET {APIURL}/sns/auth?access_token=ACCESS_TOKEN&openid=OPENID
 //
@@ -183,22 +184,35 @@ func (c Config) token(ctx context.Context, path string, params ...param) (*Token
 // *[Error], such as 40003 (the OpenID is not the token's; matches
 // [ErrInvalidOpenID]), 42001 (the token expired; matches [ErrExpired]) or
 // 40001 (the token is unknown; matches no sentinel). An answer without
-// errcode wraps [ErrInvalidResponse]. Empty arguments wrap
-// [ErrInvalidArgument]. AppID and AppSecret are not needed. Other errors
+// errcode wraps [ErrInvalidResponse]. A nil tok, or one without AccessToken
+// or OpenID, wraps [ErrInvalidArgument]. AppID and AppSecret are not needed. Other errors
 // are as for [Config.Exchange].
 //
 // See https://developers.weixin.qq.com/doc/service/en/api/webdev/access/api_snsauth.html
-func (c Config) Validate(ctx context.Context, accessToken, openID string) error {
-	if accessToken == "" || openID == "" {
-		return fmt.Errorf("%w: empty access token or openid", ErrInvalidArgument)
+func (c Config) Validate(ctx context.Context, tok *Token) error {
+	if err := checkToken(tok); err != nil {
+		return err
 	}
 	var s statusJSON
 	if err := c.call(ctx, "/sns/auth", &s,
-		param{"access_token", accessToken},
-		param{"openid", openID}); err != nil {
+		param{"access_token", tok.AccessToken},
+		param{"openid", tok.OpenID}); err != nil {
 		return err
 	}
 	return s.check()
+}
+
+// checkToken requires tok to have an AccessToken and an OpenID.
+func checkToken(tok *Token) error {
+	switch {
+	case tok == nil:
+		return fmt.Errorf("%w: nil token", ErrInvalidArgument)
+	case tok.AccessToken == "":
+		return fmt.Errorf("%w: token has no AccessToken", ErrInvalidArgument)
+	case tok.OpenID == "":
+		return fmt.Errorf("%w: token has no OpenID", ErrInvalidArgument)
+	}
+	return nil
 }
 
 // statusJSON is an answer that carries nothing but errcode/errmsg.

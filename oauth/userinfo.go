@@ -103,28 +103,31 @@ func (u *UserInfo) check() (*UserInfo, error) {
 	return u, nil
 }
 
-// UserInfo fetches the profile of the user a [Token] was issued for:
+// UserInfo fetches the profile of the user tok was issued for, with
+// tok.AccessToken and tok.OpenID:
 //
 //	GET {APIURL}/sns/userinfo?access_token=ACCESS_TOKEN&openid=OPENID&lang=zh_CN
 //
 // The token must come from the [ScopeUserInfo] scope; a ScopeBase token
-// gets errcode 48001 ([ErrUnauthorized]). lang is [LangZhCN], [LangZhTW], [LangEN] or empty
-// (WeChat's default, zh_CN); another value, or an empty token or openID,
-// wraps [ErrInvalidArgument]. An expired token is errcode 42001
-// ([ErrExpired]) and an OpenID that does not match the token 40003
-// ([ErrInvalidOpenID]), both as an *[Error]. A profile for a different
-// OpenID than asked for, or none, wraps [ErrInvalidResponse]. Other errors
+// gets errcode 48001 ([ErrUnauthorized]). lang is [LangZhCN], [LangZhTW],
+// [LangEN] or empty (WeChat's default, zh_CN); another value, a nil tok or
+// one without AccessToken or OpenID wraps [ErrInvalidArgument], before any
+// request. An expired token is errcode 42001 ([ErrExpired]) and an OpenID
+// that does not match the token 40003 ([ErrInvalidOpenID]), both as an
+// *[Error]. A profile for a different OpenID than tok's, or none, wraps
+// [ErrInvalidResponse]. Other errors
 // are as for [Config.Exchange]. AppID and AppSecret are not needed.
 //
 // For a snapshot-mode user ([Token].IsSnapshotUser) WeChat returns a
 // virtual profile.
 //
 // See https://developers.weixin.qq.com/doc/service/en/api/webdev/access/api_snsuserinfo.html
-func (c Config) UserInfo(ctx context.Context, accessToken, openID string, lang Lang) (*UserInfo, error) {
-	if accessToken == "" || openID == "" {
-		return nil, fmt.Errorf("%w: empty access token or openid", ErrInvalidArgument)
+func (c Config) UserInfo(ctx context.Context, tok *Token, lang Lang) (*UserInfo, error) {
+	if err := checkToken(tok); err != nil {
+		return nil, err
 	}
-	params := []param{{"access_token", accessToken}, {"openid", openID}}
+	openID := tok.OpenID
+	params := []param{{"access_token", tok.AccessToken}, {"openid", openID}}
 	switch lang {
 	case "":
 	case LangZhCN, LangZhTW, LangEN:

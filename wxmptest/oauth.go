@@ -153,7 +153,7 @@ type OAuthFault struct {
 //	link, _ := cfg.AuthCodeURL("state1")
 //	// GET link: 302 to https://app.example/callback?code=CODE&state=state1
 //	tok, err := cfg.Exchange(ctx, code)
-//	user, err := cfg.UserInfo(ctx, tok.AccessToken, tok.OpenID, oauth.LangZhCN)
+//	user, err := cfg.UserInfo(ctx, tok, oauth.LangZhCN)
 //
 // It behaves as WeChat documents:
 //

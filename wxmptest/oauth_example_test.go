@@ -41,7 +41,7 @@ func ExampleNewOAuthServer() {
 		fmt.Println(err)
 		return
 	}
-	user, err := cfg.UserInfo(ctx, tok.AccessToken, tok.OpenID, oauth.LangZhCN)
+	user, err := cfg.UserInfo(ctx, tok, oauth.LangZhCN)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -73,7 +73,7 @@ func ExampleOAuthServer_Advance() {
 
 	tok, _ := cfg.Exchange(ctx, s.IssueCode(oauth.ScopeBase))
 	s.Advance(wxmptest.OAuthAccessTokenLifetime)
-	err = cfg.Validate(ctx, tok.AccessToken, tok.OpenID)
+	err = cfg.Validate(ctx, tok)
 	fmt.Println("token after 7200 s expired:", errors.Is(err, oauth.ErrExpired))
 
 	// Output:

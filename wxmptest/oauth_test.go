@@ -74,7 +74,7 @@ func oauthConsent(t *testing.T, cfg oauth.Config, state string) string {
 	t.Helper()
 	authCodeURL := cfg.AuthCodeURL
 	if cfg.Scope == oauth.ScopeLogin {
-		authCodeURL = func(state string, _ ...oauth.AuthCodeOption) (string, error) { return cfg.QRConnectURL(state) }
+		authCodeURL = func(state string, _ ...oauth.Option) (string, error) { return cfg.QRConnectURL(state) }
 	}
 	link, err := authCodeURL(state)
 	require.NoError(t, err)
@@ -130,8 +130,8 @@ func TestOAuthUserInfoFlow(t *testing.T) {
 	assert.NotEmpty(t, tok.RefreshToken)
 	assert.NotEqual(t, tok.AccessToken, tok.RefreshToken)
 
-	require.NoError(t, cfg.Validate(ctx, tok.AccessToken, tok.OpenID))
-	got, err := cfg.UserInfo(ctx, tok.AccessToken, tok.OpenID, oauth.LangZhCN)
+	require.NoError(t, cfg.Validate(ctx, tok))
+	got, err := cfg.UserInfo(ctx, tok, oauth.LangZhCN)
 	require.NoError(t, err)
 	want := &oauth.UserInfo{
 		OpenID: user.OpenID, Nickname: user.Nickname, Sex: oauth.SexFemale,
@@ -161,8 +161,8 @@ func TestOAuthBaseScope(t *testing.T) {
 	assert.Equal(t, "snsapi_base", tok.Scope)
 	assert.Empty(t, tok.UnionID, "unionid comes only with snsapi_userinfo")
 
-	require.NoError(t, cfg.Validate(ctx, tok.AccessToken, tok.OpenID))
-	_, err = cfg.UserInfo(ctx, tok.AccessToken, tok.OpenID, oauth.LangZhCN)
+	require.NoError(t, cfg.Validate(ctx, tok))
+	_, err = cfg.UserInfo(ctx, tok, oauth.LangZhCN)
 	requireOAuthErrCode(t, err, oauth.CodeUnauthorized)
 }
 
@@ -175,7 +175,7 @@ func TestOAuthDefaults(t *testing.T) {
 	ctx := context.Background()
 	tok, err := cfg.Exchange(ctx, oauthConsent(t, cfg, "s"))
 	require.NoError(t, err)
-	u, err := cfg.UserInfo(ctx, tok.AccessToken, tok.OpenID, "")
+	u, err := cfg.UserInfo(ctx, tok, "")
 	require.NoError(t, err)
 	d := wxmptest.DefaultOAuthUser()
 	assert.Equal(t, d.Nickname, u.Nickname)
@@ -204,7 +204,7 @@ func TestOAuthQRConnect(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "snsapi_login", tok.Scope)
 	assert.Equal(t, wxmptest.DefaultOAuthUser().UnionID, tok.UnionID)
-	u, err := cfg.UserInfo(ctx, tok.AccessToken, tok.OpenID, oauth.LangEN)
+	u, err := cfg.UserInfo(ctx, tok, oauth.LangEN)
 	require.NoError(t, err)
 	assert.Equal(t, wxmptest.DefaultOAuthUser().Nickname, u.Nickname)
 	assert.Equal(t, 1, s.Calls(wxmptest.OAuthQRConnectPath))
@@ -311,15 +311,15 @@ func TestOAuthAccessTokenExpiry(t *testing.T) {
 	require.NoError(t, err)
 
 	s.Advance(wxmptest.OAuthAccessTokenLifetime - time.Second)
-	require.NoError(t, cfg.Validate(ctx, tok.AccessToken, tok.OpenID))
-	_, err = cfg.UserInfo(ctx, tok.AccessToken, tok.OpenID, oauth.LangZhCN)
+	require.NoError(t, cfg.Validate(ctx, tok))
+	_, err = cfg.UserInfo(ctx, tok, oauth.LangZhCN)
 	require.NoError(t, err)
 
 	s.Advance(time.Second)
-	err = cfg.Validate(ctx, tok.AccessToken, tok.OpenID)
+	err = cfg.Validate(ctx, tok)
 	require.ErrorIs(t, err, oauth.ErrExpired)
 	requireOAuthErrCode(t, err, oauth.CodeAccessTokenExpired)
-	_, err = cfg.UserInfo(ctx, tok.AccessToken, tok.OpenID, oauth.LangZhCN)
+	_, err = cfg.UserInfo(ctx, tok, oauth.LangZhCN)
 	requireOAuthErrCode(t, err, oauth.CodeAccessTokenExpired)
 }
 
@@ -340,17 +340,17 @@ func TestOAuthRefresh(t *testing.T) {
 	assert.Equal(t, tok.OpenID, ext.OpenID)
 	assert.Equal(t, "snsapi_userinfo", ext.Scope)
 	s.Advance(wxmptest.OAuthAccessTokenLifetime - time.Second)
-	require.NoError(t, cfg.Validate(ctx, tok.AccessToken, tok.OpenID), "the refresh extended the token")
+	require.NoError(t, cfg.Validate(ctx, tok), "the refresh extended the token")
 
 	// An expired one is replaced; the old one stays expired.
 	s.Advance(time.Second)
-	require.ErrorIs(t, cfg.Validate(ctx, tok.AccessToken, tok.OpenID), oauth.ErrExpired)
+	require.ErrorIs(t, cfg.Validate(ctx, tok), oauth.ErrExpired)
 	fresh, err := cfg.Refresh(ctx, tok.RefreshToken)
 	require.NoError(t, err)
 	assert.NotEqual(t, tok.AccessToken, fresh.AccessToken)
-	require.NoError(t, cfg.Validate(ctx, fresh.AccessToken, fresh.OpenID))
-	require.ErrorIs(t, cfg.Validate(ctx, tok.AccessToken, tok.OpenID), oauth.ErrExpired)
-	u, err := cfg.UserInfo(ctx, fresh.AccessToken, fresh.OpenID, oauth.LangZhCN)
+	require.NoError(t, cfg.Validate(ctx, fresh))
+	require.ErrorIs(t, cfg.Validate(ctx, tok), oauth.ErrExpired)
+	u, err := cfg.UserInfo(ctx, fresh, oauth.LangZhCN)
 	require.NoError(t, err)
 	assert.Equal(t, tok.OpenID, u.OpenID)
 
@@ -394,21 +394,21 @@ func TestOAuthAPIErrors(t *testing.T) {
 			return err
 		}, oauth.CodeInvalidCredential, nil},
 		{"validate another user's openid", func() error {
-			return cfg.Validate(ctx, tok.AccessToken, "oSomebodyElse")
+			return cfg.Validate(ctx, &oauth.Token{AccessToken: tok.AccessToken, OpenID: "oSomebodyElse"})
 		}, oauth.CodeInvalidOpenID, oauth.ErrInvalidOpenID},
 		{"userinfo of another user's openid", func() error {
-			_, err := cfg.UserInfo(ctx, tok.AccessToken, "oSomebodyElse", oauth.LangZhCN)
+			_, err := cfg.UserInfo(ctx, &oauth.Token{AccessToken: tok.AccessToken, OpenID: "oSomebodyElse"}, oauth.LangZhCN)
 			return err
 		}, oauth.CodeInvalidOpenID, oauth.ErrInvalidOpenID},
 		{"validate an unknown token", func() error {
-			return cfg.Validate(ctx, "FAKEATUNKNOWN", tok.OpenID)
+			return cfg.Validate(ctx, &oauth.Token{AccessToken: "FAKEATUNKNOWN", OpenID: tok.OpenID})
 		}, oauth.CodeInvalidCredential, nil},
 		{"userinfo with an unknown token", func() error {
-			_, err := cfg.UserInfo(ctx, "FAKEATUNKNOWN", tok.OpenID, oauth.LangZhCN)
+			_, err := cfg.UserInfo(ctx, &oauth.Token{AccessToken: "FAKEATUNKNOWN", OpenID: tok.OpenID}, oauth.LangZhCN)
 			return err
 		}, oauth.CodeInvalidCredential, nil},
 		{"refresh token used as access token", func() error {
-			return cfg.Validate(ctx, tok.RefreshToken, tok.OpenID)
+			return cfg.Validate(ctx, &oauth.Token{AccessToken: tok.RefreshToken, OpenID: tok.OpenID})
 		}, oauth.CodeInvalidCredential, nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -584,7 +584,7 @@ func TestOAuthSetUserKeepsIssuedGrants(t *testing.T) {
 	for code, want := range map[string]string{first: "first", second: "second"} {
 		tok, err := cfg.Exchange(ctx, code)
 		require.NoError(t, err)
-		u, err := cfg.UserInfo(ctx, tok.AccessToken, tok.OpenID, oauth.LangZhCN)
+		u, err := cfg.UserInfo(ctx, tok, oauth.LangZhCN)
 		require.NoError(t, err)
 		assert.Equal(t, want, u.Nickname)
 		assert.Equal(t, "o"+strings.ToUpper(want[:1])+want[1:], u.OpenID)
@@ -653,8 +653,8 @@ func TestOAuthFaults(t *testing.T) {
 	s.SetFaults(wxmptest.OAuthFault{Path: wxmptest.OAuthUserInfoPath, ErrCode: 48001, ErrMsg: "api unauthorized"})
 	tok, err := cfg.Exchange(ctx, code)
 	require.NoError(t, err)
-	require.NoError(t, cfg.Validate(ctx, tok.AccessToken, tok.OpenID))
-	_, err = cfg.UserInfo(ctx, tok.AccessToken, tok.OpenID, oauth.LangZhCN)
+	require.NoError(t, cfg.Validate(ctx, tok))
+	_, err = cfg.UserInfo(ctx, tok, oauth.LangZhCN)
 	requireOAuthErrCode(t, err, oauth.CodeUnauthorized)
 
 	// The authorize page can be faulted too, but only by name.
@@ -666,7 +666,7 @@ func TestOAuthFaults(t *testing.T) {
 	assert.Equal(t, http.StatusServiceUnavailable, oauthFetch(t, link).status)
 
 	s.SetFaults()
-	_, err = cfg.UserInfo(ctx, tok.AccessToken, tok.OpenID, oauth.LangZhCN)
+	_, err = cfg.UserInfo(ctx, tok, oauth.LangZhCN)
 	require.NoError(t, err)
 	assert.Equal(t, 7, s.Calls(wxmptest.OAuthAccessTokenPath), "faulted calls count too")
 }
@@ -731,7 +731,7 @@ func TestOAuthConcurrent(t *testing.T) {
 				errs <- err
 				return
 			}
-			if _, err := cfg.UserInfo(ctx, tok.AccessToken, tok.OpenID, oauth.LangZhCN); err != nil {
+			if _, err := cfg.UserInfo(ctx, tok, oauth.LangZhCN); err != nil {
 				errs <- err
 			}
 		})

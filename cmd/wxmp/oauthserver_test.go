@@ -126,7 +126,7 @@ func TestOAuthServerCommand(t *testing.T) {
 	tok, err := cfg.Exchange(ctx, code)
 	require.NoError(t, err)
 	assert.Empty(t, tok.UnionID, "-unionid '' means not bound")
-	user, err := cfg.UserInfo(ctx, tok.AccessToken, tok.OpenID, oauth.LangZhCN)
+	user, err := cfg.UserInfo(ctx, tok, oauth.LangZhCN)
 	require.NoError(t, err)
 	assert.Equal(t, "Ada 阿达", user.Nickname)
 	assert.Equal(t, "oAda", user.OpenID)

@@ -482,7 +482,7 @@ func (s *server) callback(w http.ResponseWriter, r *http.Request) {
 		s.wechatFailed(w, "exchange code", err, data)
 		return
 	}
-	user, err := s.client.UserInfo(ctx, tok.AccessToken, tok.OpenID, oauth.LangZhCN)
+	user, err := s.client.UserInfo(ctx, tok, oauth.LangZhCN)
 	if err != nil {
 		s.wechatFailed(w, "fetch profile", err, data)
 		return
