@@ -14,7 +14,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -57,12 +56,56 @@ func wxmpStdin(t *testing.T, env map[string]string, stdin string, args ...string
 	return out
 }
 
+// Timeouts for push and verify, as in wxmptest's own tests. A server that
+// answers gets answerTimeout: far more than the slowest answer on a loaded
+// 2-core machine under -race, and it costs nothing, as an answer is taken as
+// soon as it is in. Only tests about the timeout use lateTimeout, and their
+// servers (lateServer) answer only once wxmp has hung up, so no scheduling
+// delay can make them look fast or an answering server look slow.
+const (
+	answerTimeout = "30s"
+	lateTimeout   = "300ms"
+)
+
 // server runs a WeChat server whose replies answer decides, on /wechat.
 func server(t *testing.T, answer func(in message.Message, p *msgcrypt.Push) []byte) string {
 	t.Helper()
+	return serve(t, wechat(t, answer))
+}
+
+// lateServer is server, but each request is answered only once the client
+// has hung up (the request's context is done), or when the test ends: a
+// server too slow for any timeout on any machine.
+func lateServer(t *testing.T, answer func(in message.Message, p *msgcrypt.Push) []byte) string {
+	t.Helper()
+	h := wechat(t, answer)
+	return serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body) // read first: the server then notices the hang-up
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		select {
+		case <-r.Context().Done():
+		case <-t.Context().Done():
+		}
+		h.ServeHTTP(w, r)
+	}))
+}
+
+// serve runs h on a test server until the test ends and returns its
+// /wechat URL.
+func serve(t *testing.T, h http.Handler) string {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv.URL + "/wechat"
+}
+
+// wechat is a WeChat server's handler: it answers the verification GET
+// and opens and parses pushes in every mode, answering them as answer says.
+func wechat(t *testing.T, answer func(in message.Message, p *msgcrypt.Push) []byte) http.Handler {
+	t.Helper()
 	c, err := msgcrypt.New(testToken, testAESKey, testAppID)
 	require.NoError(t, err)
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet {
 			if signature.VerifyRequest(testToken, r) != nil {
 				http.Error(w, "forbidden", http.StatusForbidden)
@@ -83,9 +126,6 @@ func server(t *testing.T, answer func(in message.Message, p *msgcrypt.Push) []by
 		}
 		w.Write(answer(in, p))
 	})
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return srv.URL + "/wechat"
 }
 
 // echo is a correct server: text is echoed, anything else gets success.
@@ -156,7 +196,7 @@ func TestPushGoodServer(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			args := append([]string{"push", "-url", url}, tt.args...)
+			args := append([]string{"push", "-timeout", answerTimeout, "-url", url}, tt.args...)
 			out := wxmp(t, tt.env, append(args, "text", "hello", "world")...)
 			require.Equal(t, exitOK, out.code, out.stdout+out.stderr)
 			assert.Contains(t, out.stdout, "("+tt.mode+" mode)")
@@ -189,20 +229,20 @@ func TestPushFileAndEvents(t *testing.T) {
 	require.NoError(t, os.WriteFile(file, []byte(raw), 0o600))
 
 	env := map[string]string{envToken: testToken}
-	out := wxmp(t, env, "push", "-url", url, "file", file)
+	out := wxmp(t, env, "push", "-timeout", answerTimeout, "-url", url, "file", file)
 	require.Equal(t, exitOK, out.code, out.stdout+out.stderr)
 	assert.Contains(t, out.stdout, `PASS: text reply from gh_file to oFile: "echo: from a file"`)
 
-	out = wxmp(t, env, "push", "-url", url, "event", "CLICK", "MENU_KEY")
+	out = wxmp(t, env, "push", "-timeout", answerTimeout, "-url", url, "event", "CLICK", "MENU_KEY")
 	require.Equal(t, exitOK, out.code, out.stdout+out.stderr)
-	out = wxmp(t, env, "push", "-url", url, "event", "a_brand_new_event")
+	out = wxmp(t, env, "push", "-timeout", answerTimeout, "-url", url, "event", "a_brand_new_event")
 	require.Equal(t, exitOK, out.code, out.stdout+out.stderr)
 
 	require.Len(t, got, 3)
 	assert.Equal(t, "MENU_KEY", reflectField(got[1], "EventKey"))
 	assert.Equal(t, "a_brand_new_event", reflectField(got[2], "Event"))
 
-	out = wxmp(t, env, "push", "-url", url, "file", filepath.Join(dir, "missing.xml"))
+	out = wxmp(t, env, "push", "-timeout", answerTimeout, "-url", url, "file", filepath.Join(dir, "missing.xml"))
 	assert.Equal(t, exitFail, out.code)
 	assert.Contains(t, out.stderr, "missing.xml")
 }
@@ -214,7 +254,7 @@ func TestStandardInput(t *testing.T) {
 	url := server(t, echo)
 	raw := "<xml><ToUserName><![CDATA[gh_in]]></ToUserName><FromUserName><![CDATA[oIn]]></FromUserName>" +
 		"<CreateTime>1</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[from stdin]]></Content><MsgId>3</MsgId></xml>"
-	out := wxmpStdin(t, map[string]string{envToken: testToken}, raw, "push", "-url", url, "file", "-")
+	out := wxmpStdin(t, map[string]string{envToken: testToken}, raw, "push", "-timeout", answerTimeout, "-url", url, "file", "-")
 	require.Equal(t, exitOK, out.code, out.stdout+out.stderr)
 	assert.Contains(t, out.stdout, `PASS: text reply from gh_in to oIn: "echo: from stdin"`)
 
@@ -259,10 +299,8 @@ func TestPushBrokenServers(t *testing.T) {
 		modes  []string
 		rule   string
 	}{
-		{"slow", func(in message.Message, p *msgcrypt.Push) []byte {
-			time.Sleep(200 * time.Millisecond)
-			return echo(in, p)
-		}, []string{"plain", "safe"}, "wxmptest: no answer in time: 2 deliveries, none answered within 50ms"},
+		// A good answer, but only once wxmp has hung up (see the loop).
+		{"late", echo, []string{"plain", "safe"}, "wxmptest: no answer in time: 2 deliveries, none answered within " + lateTimeout},
 		{"JSON", func(message.Message, *msgcrypt.Push) []byte { return []byte(`{"msgtype":"text"}`) },
 			[]string{"plain", "compatible", "safe"}, "looks like JSON"},
 		{"not swapped", swap, []string{"plain", "compatible", "safe"}, "not the push's swapped"},
@@ -279,9 +317,14 @@ func TestPushBrokenServers(t *testing.T) {
 		for _, mode := range tt.modes {
 			t.Run(tt.name+"/"+mode, func(t *testing.T) {
 				t.Parallel()
-				url := server(t, tt.answer)
+				url, timeout := "", answerTimeout
+				if tt.name == "late" {
+					url, timeout = lateServer(t, tt.answer), lateTimeout
+				} else {
+					url = server(t, tt.answer)
+				}
 				env := map[string]string{envToken: testToken, envAESKey: testAESKey, envAppID: testAppID}
-				out := wxmp(t, env, "push", "-url", url, "-mode", mode, "-timeout", "50ms", "-retries", "1", "text", "hello")
+				out := wxmp(t, env, "push", "-timeout", answerTimeout, "-url", url, "-mode", mode, "-timeout", timeout, "-retries", "1", "text", "hello")
 				assert.Equal(t, exitFail, out.code, out.stdout)
 				assert.Contains(t, out.stdout, "FAIL: ")
 				assert.Contains(t, out.stdout, tt.rule)
@@ -330,7 +373,7 @@ func TestPushNoServer(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	url := srv.URL
 	srv.Close()
-	out := wxmp(t, map[string]string{envToken: testToken}, "push", "-url", url, "text", "x")
+	out := wxmp(t, map[string]string{envToken: testToken}, "push", "-timeout", answerTimeout, "-url", url, "text", "x")
 	assert.Equal(t, exitFail, out.code)
 	assert.Contains(t, out.stdout, "FAIL: wxmptest: no HTTP answer")
 }
@@ -339,12 +382,12 @@ func TestVerifyCommand(t *testing.T) {
 	t.Parallel()
 	url := server(t, echo)
 	env := map[string]string{envToken: testToken}
-	out := wxmp(t, env, "verify", "-url", url)
+	out := wxmp(t, env, "verify", "-timeout", answerTimeout, "-url", url)
 	require.Equal(t, exitOK, out.code, out.stdout+out.stderr)
 	assert.Contains(t, out.stdout, "PASS: the body is the echostr")
 	assert.Contains(t, out.stdout, "echostr=")
 
-	out = wxmp(t, nil, "verify", "-url", url, "-token", "another-token")
+	out = wxmp(t, nil, "verify", "-timeout", answerTimeout, "-url", url, "-token", "another-token")
 	assert.Equal(t, exitFail, out.code)
 	assert.Contains(t, out.stdout, "FAIL: wxmptest: HTTP status is not 200: HTTP 403 Forbidden")
 	assert.Contains(t, out.stdout, "refuse to save this server URL")
@@ -354,7 +397,7 @@ func TestVerifyCommand(t *testing.T) {
 		io.WriteString(w, `"`+r.URL.Query().Get("echostr")+`"`)
 	}))
 	t.Cleanup(bad.Close)
-	out = wxmp(t, env, "verify", "-url", bad.URL)
+	out = wxmp(t, env, "verify", "-timeout", answerTimeout, "-url", bad.URL)
 	assert.Equal(t, exitFail, out.code)
 	assert.Contains(t, out.stdout, "verification answer is not the echostr")
 
