@@ -7,13 +7,6 @@ import (
 	"github.com/wxmp/wxmp/internal/wire"
 )
 
-// Header is the common header every push carries: ToUserName (the Official
-// Account's original ID, "gh_…"), FromUserName (the user's OpenID, or a
-// system account such as "mphelper" for job results), CreateTime (Unix
-// seconds; Header.Time gives it as a time.Time) and MsgType ("event" for
-// every type here). It is the same type as message.Header.
-type Header = wire.Header
-
 // Event is implemented by every type this package returns: a pointer to one
 // of the structs below, or *[Unknown]. It is the same method set as
 // message.Message, so any Event is also a message.Message.
@@ -172,7 +165,7 @@ func parseXML(body []byte) (Event, error) {
 	}
 	e, _ := newEvent(name)
 	if e == nil {
-		return &Unknown{Header: h.Header, Event: h.Event, Raw: bytes.Clone(wire.Trim(body))}, nil
+		return &Unknown{Header: headerOf(&h), Event: h.Event, Raw: bytes.Clone(wire.Trim(body))}, nil
 	}
 	if err := wire.DecodeXML(body, e); err != nil {
 		return nil, err

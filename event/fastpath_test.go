@@ -54,7 +54,7 @@ func refParseXML(body []byte) (Event, error) {
 	}
 	e, _ := newEvent(name)
 	if e == nil {
-		return &Unknown{Header: p.Header, Event: p.Event, Raw: bytes.Clone(wire.Trim(body))}, nil
+		return &Unknown{Header: headerOf(&p), Event: p.Event, Raw: bytes.Clone(wire.Trim(body))}, nil
 	}
 	if err := wire.DecodeXML(body, e); err != nil {
 		return nil, err

@@ -56,7 +56,7 @@ func refParseXML(body []byte) (Message, error) {
 		m, _ = newMessage(wire.ToLower(msgType))
 	}
 	if m == nil {
-		return &Unknown{Header: p.Header, Raw: bytes.Clone(wire.Trim(body))}, nil
+		return &Unknown{Header: headerOf(&p), Raw: bytes.Clone(wire.Trim(body))}, nil
 	}
 	if err := wire.DecodeXML(body, m); err != nil {
 		return nil, err
@@ -73,7 +73,7 @@ func refParseEvent(body []byte, p wire.Probe) (Message, error) {
 	}
 	typ := eventType(name)
 	if typ == nil {
-		return &event.Unknown{Header: p.Header, Event: p.Event, Raw: bytes.Clone(wire.Trim(body))}, nil
+		return &event.Unknown{Header: headerOf(&p), Event: p.Event, Raw: bytes.Clone(wire.Trim(body))}, nil
 	}
 	e := reflect.New(typ).Interface()
 	if err := wire.DecodeXML(body, e); err != nil {

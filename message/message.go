@@ -11,8 +11,9 @@ import (
 // Header is the common header every push carries: ToUserName (the Official
 // Account's original ID), FromUserName (the sender's OpenID), CreateTime
 // (Unix seconds) and MsgType. Every type [Parse] returns embeds it, and its
-// Time method gives CreateTime as a time.Time.
-type Header = wire.Header
+// Time method gives CreateTime as a time.Time. It is [event.Header], which
+// lists the fields.
+type Header = event.Header
 
 // Message is what [Parse] returns: one of the pointer types of this package
 // (such as *Text) or of package event (such as *event.Subscribe). Use a type
@@ -195,12 +196,17 @@ func parseXML(body []byte) (Message, error) {
 		m, _ = newMessage(wire.ToLower(msgType))
 	}
 	if m == nil {
-		return &Unknown{Header: p.Header, Raw: bytes.Clone(wire.Trim(body))}, nil
+		return &Unknown{Header: headerOf(&p), Raw: bytes.Clone(wire.Trim(body))}, nil
 	}
 	if err := wire.DecodeXML(body, m); err != nil {
 		return nil, err
 	}
 	return m, nil
+}
+
+// headerOf returns the header fields of a probe.
+func headerOf(p *wire.Probe) Header {
+	return Header{ToUserName: p.ToUserName, FromUserName: p.FromUserName, CreateTime: p.CreateTime, MsgType: p.MsgType}
 }
 
 // newMessage returns a new zero value of the type for an exact MsgType of a

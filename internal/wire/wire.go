@@ -1,7 +1,7 @@
-// Package wire holds what the message and event packages share: the common
-// header of every push and the checked XML decoding both of them use. It is
-// internal so that message and event can depend on it without depending on
-// each other.
+// Package wire holds what the message and event packages share: the checked
+// XML decoding both of them use, their parse limits and error kinds. It is
+// internal so that message and event can share it; the types users see
+// (event.Header and the push types) are defined in those packages.
 package wire
 
 import (
@@ -12,30 +12,7 @@ import (
 	"io"
 	"reflect"
 	"strconv"
-	"time"
 )
-
-// Header is the part every push from WeChat carries, message or event.
-//
-// See https://developers.weixin.qq.com/doc/offiaccount/en/Message_Management/Receiving_standard_messages.html
-type Header struct {
-	// ToUserName is the Official Account's original ID ("gh_…").
-	ToUserName string `xml:"ToUserName"`
-	// FromUserName is the sender's OpenID.
-	FromUserName string `xml:"FromUserName"`
-	// CreateTime is when WeChat created the push, in Unix seconds.
-	CreateTime int64 `xml:"CreateTime"`
-	// MsgType is the wire message type: "text", "image", …, or "event".
-	MsgType string `xml:"MsgType"`
-}
-
-// Head returns h itself. Every parsed push embeds a Header, so this method is
-// what lets any of them be used as a message.Message.
-func (h *Header) Head() *Header { return h }
-
-// Time returns CreateTime as a time.Time (in the local time zone, like
-// time.Unix).
-func (h *Header) Time() time.Time { return time.Unix(h.CreateTime, 0) }
 
 // TypeEvent is the MsgType of every event push.
 const TypeEvent = "event"
@@ -48,11 +25,15 @@ func Trim(body []byte) []byte {
 }
 
 // Probe is the part of a push that decides its Go type: the header, the
-// Event name of an event push, and the root element's name.
+// Event name of an event push, and the root element's name. Its header
+// fields are those of event.Header, which this package cannot import.
 type Probe struct {
-	XMLName xml.Name `xml:"xml"`
-	Header
-	Event string `xml:"Event"`
+	XMLName      xml.Name `xml:"xml"`
+	ToUserName   string   `xml:"ToUserName"`
+	FromUserName string   `xml:"FromUserName"`
+	CreateTime   int64    `xml:"CreateTime"`
+	MsgType      string   `xml:"MsgType"`
+	Event        string   `xml:"Event"`
 }
 
 // ReadProbe checks that body is one XML document with root <xml> and reads
