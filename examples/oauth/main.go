@@ -2,14 +2,27 @@
 // WeChat profile, built on package github.com/wxmp/wxmp/oauth (网页授权).
 //
 // The flow: "/" explains and links to "/login"; "/login" sets a random
-// state in a cookie and redirects to WeChat's consent page; WeChat sends the
-// user back to "/callback?code=…&state=…"; the server checks the state,
-// exchanges the code for a web access token, fetches the profile and
-// renders avatar, nickname, sex, province, city, country and OpenID.
+// state in a signed cookie and redirects to WeChat's consent page; WeChat
+// sends the user back to "/callback?code=…&state=…"; the server checks the
+// state, spends it (a state works for one callback: the cookie is deleted
+// and the state remembered until it would have expired), exchanges the code
+// for a web access token, fetches the profile, keeps it in a signed session
+// cookie for an hour and redirects (303) to "/me". "/me" renders avatar,
+// nickname, sex, province, city, country and OpenID, and survives a
+// reload, which the one-time callback URL cannot (a code works once);
+// "POST /logout" ends the session. The session holds the profile only,
+// never a code or a token.
+//
+// Both cookies are HttpOnly and SameSite=Lax, signed with HMAC-SHA256 under
+// a key drawn at start, so a restart signs everyone out (a real site would
+// share a key or keep sessions on the server). When PUBLIC_URL is https
+// they are Secure and named with the __Host- prefix.
+//
 // Refused consent, a reused or stale code and other WeChat errors (errcode)
 // get a friendly page naming the errcode, with HTTP 400; a WeChat that cannot
-// be reached at all gets a friendly "try again" page with HTTP 200. No
-// failure on WeChat's side ever becomes a 5xx from this server.
+// be reached at all (or that answers with a redirect, which is never
+// followed) gets a friendly "try again" page with HTTP 200. No failure on
+// WeChat's side ever becomes a 5xx from this server.
 //
 // # Configuration
 //
@@ -93,13 +106,20 @@ import (
 )
 
 const (
-	// stateCookie holds the state of a login in progress. It lives
-	// stateLifetime (a code expires after five minutes) and is not cleared
-	// after the callback, so that a reload of the callback reaches WeChat
-	// and gets the "code already used" page rather than a confusing state
-	// error.
+	// stateCookie holds the state of a login in progress, signed with the
+	// process's key and valid for stateLifetime (a code expires after five
+	// minutes). The callback spends it: the cookie is deleted and the state
+	// remembered until it would have expired, so it works once.
 	stateCookie   = "wxmp_oauth_state"
 	stateLifetime = 10 * time.Minute
+	// sessionCookie holds the signed-in visitor's profile, signed with the
+	// process's key, for sessionLifetime. Over https both cookie names get
+	// the __Host- prefix.
+	sessionCookie   = "wxmp_session"
+	sessionLifetime = time.Hour
+	// maxSpentStates bounds the memory of spent states (about 100 bytes
+	// each). Past it, callbacks are refused until old states expire.
+	maxSpentStates = 1 << 16
 	// wechatTimeout bounds the callback's two calls to WeChat together.
 	wechatTimeout  = 10 * time.Second
 	shutdownPeriod = 10 * time.Second
@@ -134,6 +154,9 @@ type config struct {
 	// FakeWeChat, in fake mode, is the stand-in served under fakePrefix;
 	// Endpoint points at it.
 	FakeWeChat *wxmptest.OAuthServer
+
+	now      func() time.Time // clock; nil means time.Now (tests set it)
+	maxSpent int              // cap on spent states; 0 means maxSpentStates
 }
 
 // oauthConfig is the client configuration the server uses.
@@ -362,35 +385,63 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	return nil
 }
 
-// server holds what the handlers share. It is immutable after newServer.
+// server holds what the handlers share. Its fields do not change after
+// newServer; spent guards itself.
 type server struct {
 	cfg      config
 	client   oauth.Config
 	log      *slog.Logger
-	loginURL string // path of /login as the browser sees it: PUBLIC_URL's path + "/login"
-	secure   bool   // PUBLIC_URL is https: mark the cookie Secure
+	homeURL  string // paths as the browser sees them: PUBLIC_URL's path + "/", …
+	loginURL string
+	meURL    string
+	secure   bool // PUBLIC_URL is https: Secure, __Host- cookies
 	pages    map[string]*template.Template
+	now      func() time.Time
+	signer   *signer
+	spent    *spentStates
+	// stateName and sessionName are the cookie names, with the __Host-
+	// prefix over https: the browser then takes them only with Secure,
+	// Path=/ and no Domain, so a sibling subdomain cannot plant them.
+	stateName, sessionName string
 }
 
-// newServer returns the example's handler: "/", "/login", "/callback" and,
-// when configured, "/MP_verify_….txt" and the fake WeChat under
-// "/fake-wechat/".
+// newServer returns the example's handler: "/", "/login", "/callback",
+// "/me", "POST /logout" and, when configured, "/MP_verify_….txt" and the
+// fake WeChat under "/fake-wechat/".
 func newServer(cfg config, logger *slog.Logger) http.Handler {
 	s := &server{
-		cfg:      cfg,
-		client:   cfg.oauthConfig(),
-		log:      logger,
-		loginURL: "/login",
-		secure:   strings.HasPrefix(cfg.PublicURL, "https://"),
-		pages:    parsePages(),
+		cfg:         cfg,
+		client:      cfg.oauthConfig(),
+		log:         logger,
+		secure:      strings.HasPrefix(cfg.PublicURL, "https://"),
+		pages:       parsePages(),
+		now:         cfg.now,
+		signer:      newSigner(),
+		stateName:   stateCookie,
+		sessionName: sessionCookie,
 	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	maxSpent := cfg.maxSpent
+	if maxSpent <= 0 {
+		maxSpent = maxSpentStates
+	}
+	s.spent = newSpentStates(maxSpent)
+	if s.secure {
+		s.stateName, s.sessionName = "__Host-"+stateCookie, "__Host-"+sessionCookie
+	}
+	prefix := ""
 	if u, err := url.Parse(cfg.PublicURL); err == nil {
-		s.loginURL = strings.TrimRight(u.Path, "/") + "/login"
+		prefix = strings.TrimRight(u.Path, "/")
 	}
+	s.homeURL, s.loginURL, s.meURL = prefix+"/", prefix+"/login", prefix+"/me"
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.home)
 	mux.HandleFunc("GET /login", s.login)
 	mux.HandleFunc("GET /callback", s.callback)
+	mux.HandleFunc("GET /me", s.me)
+	mux.HandleFunc("POST /logout", s.logout)
 	if cfg.VerifyName != "" {
 		mux.HandleFunc("GET /"+cfg.VerifyName, s.verify)
 	}
@@ -411,7 +462,7 @@ func (s *server) withLogAndHeaders(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
-		h.Set("Content-Security-Policy", "default-src 'none'; img-src https: http:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+		h.Set("Content-Security-Policy", "default-src 'none'; img-src https: http:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 		h.Set("Cache-Control", "no-store")
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		start := time.Now()
@@ -432,7 +483,34 @@ func (r *statusRecorder) WriteHeader(code int) {
 }
 
 func (s *server) home(w http.ResponseWriter, r *http.Request) {
-	s.render(w, http.StatusOK, "home", pageData{LoginURL: s.loginURL})
+	data := s.data()
+	if p, ok := s.session(r); ok {
+		data.Profile = &p
+	}
+	s.render(w, http.StatusOK, "home", data)
+}
+
+// data is the pageData every page starts from.
+func (s *server) data() pageData {
+	return pageData{HomeURL: s.homeURL, LoginURL: s.loginURL, MeURL: s.meURL}
+}
+
+// setCookie sets a cookie with the attributes both cookies share, for
+// maxAge; a negative maxAge deletes it.
+func (s *server) setCookie(w http.ResponseWriter, name, value string, maxAge time.Duration) {
+	age := int(maxAge / time.Second)
+	if maxAge < 0 {
+		age = -1 // Max-Age=0 on the wire: delete now
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name:     name,
+		Value:    value,
+		Path:     "/",
+		MaxAge:   age,
+		HttpOnly: true,
+		Secure:   s.secure,
+		SameSite: http.SameSiteLaxMode,
+	})
 }
 
 func (s *server) login(w http.ResponseWriter, r *http.Request) {
@@ -444,31 +522,58 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "server misconfigured", http.StatusInternalServerError)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{
-		Name:     stateCookie,
-		Value:    state,
-		Path:     "/",
-		MaxAge:   int(stateLifetime / time.Second),
-		HttpOnly: true,
-		Secure:   s.secure,
-		SameSite: http.SameSiteLaxMode,
-	})
+	s.setCookie(w, s.stateName, s.signer.sign("state", []byte(state), s.now().Add(stateLifetime)), stateLifetime)
 	http.Redirect(w, r, link, http.StatusFound)
 }
 
-func (s *server) callback(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	data := pageData{LoginURL: s.loginURL}
+// checkState reports whether the callback's ?state= is the one this server
+// signed into this browser's state cookie, less than stateLifetime ago.
+func (s *server) checkState(r *http.Request) (state string, ok bool) {
+	state = r.URL.Query().Get("state")
+	cookie, err := r.Cookie(s.stateName)
+	if err != nil || state == "" {
+		return "", false
+	}
+	signed, ok := s.signer.open("state", cookie.Value, s.now())
+	if !ok || subtle.ConstantTimeCompare(signed, []byte(state)) != 1 {
+		return "", false
+	}
+	return state, true
+}
 
-	cookie, err := r.Cookie(stateCookie)
-	state := q.Get("state")
-	if err != nil || state == "" || subtle.ConstantTimeCompare([]byte(cookie.Value), []byte(state)) != 1 {
+func (s *server) callback(w http.ResponseWriter, r *http.Request) {
+	data := s.data()
+	state, ok := s.checkState(r)
+	if !ok {
+		if _, signedIn := s.session(r); signedIn {
+			// The callback URL again (history, a reload) in a browser that
+			// already signed in: show the profile, ask WeChat nothing.
+			http.Redirect(w, r, s.meURL, http.StatusSeeOther)
+			return
+		}
 		s.log.Warn("callback refused: state does not match this browser's login",
-			"has_cookie", err == nil, "has_state", state != "")
+			"has_cookie", hasCookie(r, s.stateName), "has_state", r.URL.Query().Has("state"))
 		s.render(w, http.StatusBadRequest, "badstate", data)
 		return
 	}
-	code := q.Get("code")
+	// The state works once, whatever happens next: spend it and delete
+	// the cookie.
+	used, full := s.spent.spend(state, s.now().Add(stateLifetime), s.now())
+	switch {
+	case full:
+		s.log.Error("callback refused: too many sign-ins in the last minutes to remember", "max", s.spent.max)
+		w.Header().Set("Retry-After", "60")
+		s.render(w, http.StatusServiceUnavailable, "busy", data)
+		return
+	case used:
+		s.log.Warn("callback refused: state already used")
+		s.setCookie(w, s.stateName, "", -1)
+		s.render(w, http.StatusBadRequest, "badstate", data)
+		return
+	}
+	s.setCookie(w, s.stateName, "", -1)
+
+	code := r.URL.Query().Get("code")
 	if code == "" {
 		s.log.Info("user declined authorization")
 		s.render(w, http.StatusOK, "declined", data)
@@ -487,11 +592,53 @@ func (s *server) callback(w http.ResponseWriter, r *http.Request) {
 		s.wechatFailed(w, "fetch profile", err, data)
 		return
 	}
-	s.log.Info("profile shown", "snapshot_user", tok.IsSnapshotUser, "scope", tok.Scope)
-	data.User = user
-	data.Sex = sexInWords(user.Sex)
-	data.Snapshot = tok.IsSnapshotUser
+	s.log.Info("signed in", "snapshot_user", tok.IsSnapshotUser, "scope", tok.Scope)
+	p := newProfile(user, tok.IsSnapshotUser)
+	s.setCookie(w, s.sessionName, s.signer.sessionValue(p, s.now().Add(sessionLifetime)), sessionLifetime)
+	// 303: the browser forgets the one-time callback URL and loads a page
+	// that survives a reload.
+	http.Redirect(w, r, s.meURL, http.StatusSeeOther)
+}
+
+// session returns the profile in the request's session cookie, if it is
+// one this server signed and it has not expired.
+func (s *server) session(r *http.Request) (profile, bool) {
+	c, err := r.Cookie(s.sessionName)
+	if err != nil {
+		return profile{}, false
+	}
+	b, ok := s.signer.open("session", c.Value, s.now())
+	if !ok {
+		return profile{}, false
+	}
+	return unmarshalProfile(b)
+}
+
+func hasCookie(r *http.Request, name string) bool {
+	_, err := r.Cookie(name)
+	return err == nil
+}
+
+// me shows the signed-in visitor's profile; without a session it sends
+// them to the home page.
+func (s *server) me(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.session(r)
+	if !ok {
+		http.Redirect(w, r, s.homeURL, http.StatusSeeOther)
+		return
+	}
+	data := s.data()
+	data.Profile = &p
+	data.Sex = sexInWords(p.Sex)
 	s.render(w, http.StatusOK, "profile", data)
+}
+
+// logout ends the session. It is a POST (a form on the profile page), so a
+// link elsewhere cannot sign the visitor out, and SameSite=Lax keeps the
+// cookie off cross-site POSTs anyway.
+func (s *server) logout(w http.ResponseWriter, r *http.Request) {
+	s.setCookie(w, s.sessionName, "", -1)
+	http.Redirect(w, r, s.homeURL, http.StatusSeeOther)
 }
 
 // wechatFailed renders the page for a failed call to WeChat. An errcode is
@@ -521,7 +668,9 @@ func hintFor(we *oauth.Error) string {
 		return "This sign-in link is invalid or has expired. Please sign in again."
 	case errors.Is(we, oauth.ErrInvalidOpenID):
 		return "WeChat did not recognise this account for this page. Please sign in again."
-	case we.Code == oauth.CodeUnauthorized:
+	case errors.Is(we, oauth.ErrRevoked):
+		return "Your WeChat sign-in was revoked (did you change your WeChat password?). Please sign in again."
+	case errors.Is(we, oauth.ErrUnauthorized):
 		return "This page may not read WeChat profiles. Please tell the site's operator."
 	}
 	return "WeChat could not complete the sign-in. Please try again in a moment."
@@ -545,10 +694,11 @@ func (s *server) verify(w http.ResponseWriter, r *http.Request) {
 
 // pageData is what every page template sees.
 type pageData struct {
+	HomeURL  string
 	LoginURL string
-	User     *oauth.UserInfo
+	MeURL    string
+	Profile  *profile // the signed-in visitor, if any
 	Sex      string
-	Snapshot bool
 	ErrCode  int
 	Hint     string
 	Fake     bool // fake mode: show the banner
@@ -575,36 +725,43 @@ func parsePages() map[string]*template.Template {
 		"home": `<h1>Your WeChat profile</h1>
 <p>This page shows the profile WeChat shares with this Official Account: your
 avatar, nickname, sex and region. WeChat will ask for your consent first.</p>
-<p><a class="button" href="{{.LoginURL}}">Sign in with WeChat 微信授权登录</a></p>`,
+{{if .Profile}}<p>You are signed in as <strong>{{.Profile.Nickname}}</strong>:
+<a class="button" href="{{.MeURL}}">Your profile</a></p>
+{{else}}<p><a class="button" href="{{.LoginURL}}">Sign in with WeChat 微信授权登录</a></p>{{end}}`,
 		"profile": `<h1>Your WeChat profile</h1>
-{{if .Snapshot}}<p class="warn">快照页模式 (snapshot mode): WeChat shows a virtual profile on
+{{with .Profile}}{{if .Snapshot}}<p class="warn">快照页模式 (snapshot mode): WeChat shows a virtual profile on
 this preview page, so the details below are not your real ones. Tap
 “使用完整服务” to sign in for real.</p>{{end}}
 <div class="card">
-{{with .User.HeadImgURL}}<img src="{{.}}" alt="avatar" width="132" height="132" referrerpolicy="no-referrer">{{end}}
+{{with .HeadImgURL}}<img src="{{.}}" alt="avatar" width="132" height="132" referrerpolicy="no-referrer">{{end}}
 <dl>
-<dt>Nickname 昵称</dt><dd class="nickname">{{.User.Nickname}}</dd>
-<dt>Sex 性别</dt><dd>{{.Sex}}</dd>
-<dt>Province 省份</dt><dd>{{.User.Province}}</dd>
-<dt>City 城市</dt><dd>{{.User.City}}</dd>
-<dt>Country 国家</dt><dd>{{.User.Country}}</dd>
-<dt>OpenID</dt><dd><code>{{.User.OpenID}}</code></dd>
-{{with .User.UnionID}}<dt>UnionID</dt><dd><code>{{.}}</code></dd>{{end}}
+<dt>Nickname 昵称</dt><dd class="nickname">{{.Nickname}}</dd>
+<dt>Sex 性别</dt><dd>{{$.Sex}}</dd>
+<dt>Province 省份</dt><dd>{{.Province}}</dd>
+<dt>City 城市</dt><dd>{{.City}}</dd>
+<dt>Country 国家</dt><dd>{{.Country}}</dd>
+<dt>OpenID</dt><dd><code>{{.OpenID}}</code></dd>
+{{with .UnionID}}<dt>UnionID</dt><dd><code>{{.}}</code></dd>{{end}}
 </dl>
-</div>
-<p><a href="{{.LoginURL}}">Sign in again</a></p>`,
+</div>{{end}}
+<form method="post" action="{{.HomeURL}}logout"><button type="submit">Sign out 退出</button></form>`,
 		"declined": `<h1>No problem</h1>
 <p>You chose not to share your profile, so there is nothing to show.
 You can change your mind at any time.</p>
 <p><a class="button" href="{{.LoginURL}}">Sign in with WeChat</a></p>`,
 		"badstate": `<h1>This sign-in link is not valid here</h1>
-<p>The link did not come from a sign-in started in this browser, or it is
-more than ten minutes old. For your safety it was not used.</p>
+<p>The link did not come from a sign-in started in this browser, was
+already used, or is more than ten minutes old. For your safety it was not
+used.</p>
 <p><a class="button" href="{{.LoginURL}}">Start again</a></p>`,
 		"wechaterror": `<h1>Sign-in did not complete</h1>
 <p>{{.Hint}}</p>
 <p class="small">WeChat error code: <code>{{.ErrCode}}</code></p>
 <p><a class="button" href="{{.LoginURL}}">Sign in again</a></p>`,
+		"busy": `<h1>Too many sign-ins right now</h1>
+<p>This server cannot take another sign-in at the moment. Please try again in
+a minute.</p>
+<p><a class="button" href="{{.LoginURL}}">Try again</a></p>`,
 		"unreachable": `<h1>WeChat is not answering</h1>
 <p>We could not reach WeChat to finish signing you in. Please try again in a
 moment.</p>

@@ -80,13 +80,34 @@ type harness struct {
 	logs    *syncBuffer
 	browser *http.Client // follows redirects, like a browser
 	manual  *http.Client // same cookies, does not follow redirects
+	jar     http.CookieJar
+}
+
+// cookie returns the browser's cookie named name for the app, or nil.
+func (h *harness) cookie(t *testing.T, name string) *http.Cookie {
+	t.Helper()
+	u, err := url.Parse(h.app.URL)
+	require.NoError(t, err)
+	for _, c := range h.jar.Cookies(u) {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
 }
 
 func newHarness(t *testing.T, tweak func(*config)) *harness {
 	t.Helper()
+	return newHarnessScheme(t, "http", tweak)
+}
+
+// newHarnessScheme is newHarness with the app served over scheme, "http"
+// or "https" (a test certificate the browser trusts).
+func newHarnessScheme(t *testing.T, scheme string, tweak func(*config)) *harness {
+	t.Helper()
 	h := &harness{logs: &syncBuffer{}}
 	h.app = httptest.NewUnstartedServer(nil)
-	publicURL := "http://" + h.app.Listener.Addr().String()
+	publicURL := scheme + "://" + h.app.Listener.Addr().String()
 	h.wechat = newWeChat(t, "127.0.0.1")
 	cfg := config{
 		AppID:     testAppID,
@@ -99,13 +120,20 @@ func newHarness(t *testing.T, tweak func(*config)) *harness {
 		tweak(&cfg)
 	}
 	h.app.Config.Handler = newServer(cfg, slog.New(slog.NewJSONHandler(h.logs, nil)))
-	h.app.Start()
+	var transport http.RoundTripper = http.DefaultTransport
+	if scheme == "https" {
+		h.app.StartTLS()
+		transport = h.app.Client().Transport
+	} else {
+		h.app.Start()
+	}
 	t.Cleanup(h.app.Close)
 
 	jar, err := cookiejar.New(nil)
 	require.NoError(t, err)
-	h.browser = &http.Client{Jar: jar, Timeout: 10 * time.Second}
-	h.manual = &http.Client{Jar: jar, Timeout: 10 * time.Second,
+	h.jar = jar
+	h.browser = &http.Client{Jar: jar, Timeout: 10 * time.Second, Transport: transport}
+	h.manual = &http.Client{Jar: jar, Timeout: 10 * time.Second, Transport: transport,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	t.Cleanup(func() { h.assertNothingSensitiveLogged(t) })
 	return h
@@ -169,16 +197,20 @@ func TestProfileFlow(t *testing.T) {
 	assert.False(t, state.Secure, "PUBLIC_URL is http")
 	assert.Equal(t, "/", state.Path)
 	assert.Equal(t, 600, state.MaxAge)
-	assert.Regexp(t, `^[A-Za-z0-9]{16,128}$`, state.Value)
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	require.NoError(t, err)
+	sent := loc.Query().Get("state")
+	assert.Regexp(t, `^[A-Za-z0-9]{16,128}$`, sent)
 	wantLocation := h.wechat.URL + "/connect/oauth2/authorize?appid=" + testAppID +
 		"&redirect_uri=" + strings.ReplaceAll(url.QueryEscape(h.app.URL+"/callback"), "+", "%20") +
-		"&response_type=code&scope=snsapi_userinfo&state=" + state.Value + "#wechat_redirect"
+		"&response_type=code&scope=snsapi_userinfo&state=" + sent + "#wechat_redirect"
 	assert.Equal(t, wantLocation, resp.Header.Get("Location"))
 
-	// The browser follows it: WeChat consents and sends it back.
+	// The browser follows it: WeChat consents and sends it back to
+	// /callback, which signs the visitor in and sends them on to /me.
 	profile := get(t, h.browser, resp.Header.Get("Location"))
 	require.Equal(t, http.StatusOK, profile.status, profile.body)
-	assert.Equal(t, "/callback", profile.url.Path)
+	assert.Equal(t, "/me", profile.url.Path, "the profile lives at a stable URL")
 	assert.Contains(t, profile.body, `&lt;script&gt;alert(1)&lt;/script&gt;小明😀`)
 	assert.NotContains(t, profile.body, "<script>")
 	assert.Contains(t, profile.body, "female")
@@ -193,14 +225,29 @@ func TestProfileFlow(t *testing.T) {
 	assert.Equal(t, "no-store", profile.header.Get("Cache-Control"))
 	h.assertNoSecrets(t, profile)
 
-	// A reload replays the used code: a friendly page naming 40163.
-	reload := get(t, h.browser, profile.url.String())
-	assert.Less(t, reload.status, 500)
-	assert.Equal(t, http.StatusBadRequest, reload.status)
-	assert.Contains(t, reload.body, "40163")
-	assert.Contains(t, reload.body, "already been used")
-	assert.Contains(t, reload.body, `href="/login"`)
-	h.assertNoSecrets(t, reload)
+	assert.Nil(t, h.cookie(t, stateCookie), "the state cookie is cleared after the callback")
+	session := h.cookie(t, sessionCookie)
+	require.NotNil(t, session, "the profile is kept in a session cookie")
+	for _, s := range h.wechat.Secrets() {
+		assert.NotContains(t, session.Value, s, "no code or token in the session")
+	}
+
+	// A reload (issue 11 item 7) shows the same profile, without asking
+	// WeChat again.
+	for range 2 {
+		reload := get(t, h.browser, profile.url.String())
+		require.Equal(t, http.StatusOK, reload.status)
+		assert.Equal(t, "/me", reload.url.Path)
+		assert.Contains(t, reload.body, `&lt;script&gt;alert(1)&lt;/script&gt;小明😀`)
+		assert.Contains(t, reload.body, "oUser1")
+		h.assertNoSecrets(t, reload)
+	}
+	assert.Equal(t, 1, h.wechat.Calls(wxmptest.OAuthAccessTokenPath))
+	assert.Equal(t, 1, h.wechat.Calls(wxmptest.OAuthUserInfoPath))
+
+	// The home page says who is signed in.
+	home = get(t, h.browser, h.app.URL+"/")
+	assert.Contains(t, home.body, `href="/me"`)
 }
 
 func TestCallbackRefusesForgedState(t *testing.T) {
@@ -253,6 +300,7 @@ func TestSnapshotUserIsFlagged(t *testing.T) {
 	h.wechat.SetUser(u)
 	p := get(t, h.browser, h.app.URL+"/login")
 	require.Equal(t, http.StatusOK, p.status)
+	assert.Equal(t, "/me", p.url.Path)
 	assert.Contains(t, p.body, "snapshot mode")
 	assert.Contains(t, p.body, "使用完整服务")
 }
@@ -330,6 +378,9 @@ func TestHTTPSCookieIsSecureAndPrefixIsKept(t *testing.T) {
 	cookies := rec.Result().Cookies()
 	require.Len(t, cookies, 1)
 	assert.True(t, cookies[0].Secure)
+	assert.Equal(t, "__Host-"+stateCookie, cookies[0].Name, "https: a __Host- cookie")
+	assert.Equal(t, "/", cookies[0].Path)
+	assert.Empty(t, cookies[0].Domain)
 	assert.Contains(t, rec.Header().Get("Location"),
 		"https://open.weixin.qq.com/connect/oauth2/authorize?appid="+testAppID+
 			"&redirect_uri=https%3A%2F%2Fwx.example.com%2Fprofile%2Fcallback&response_type=code&scope=snsapi_userinfo&state=")
@@ -469,7 +520,12 @@ func TestRun(t *testing.T) {
 	require.NoError(t, err)
 	// Cookies were set for the listening address; send them there.
 	back.Scheme, back.Host = appURL.Scheme, appURL.Host
-	p = get(t, browser, back.String())
+	resp, err = browser.Get(back.String())
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(t, "/me", resp.Header.Get("Location"))
+	p = get(t, browser, base+"/me")
 	assert.Equal(t, http.StatusOK, p.status, p.body)
 	assert.Contains(t, p.body, "&lt;script&gt;")
 
@@ -520,21 +576,29 @@ func TestRunFakeMode(t *testing.T) {
 
 	// /login → /fake-wechat/connect/oauth2/authorize → /callback, all on
 	// this one address, then the server's own calls to the fake.
+	var callback *url.URL
+	browser.CheckRedirect = func(r *http.Request, _ []*http.Request) error {
+		if r.URL.Path == "/callback" {
+			callback = r.URL
+		}
+		return nil
+	}
 	profile := get(t, browser, base+"/login")
 	require.Equal(t, http.StatusOK, profile.status, profile.body)
-	assert.Equal(t, "/callback", profile.url.Path)
+	assert.Equal(t, "/me", profile.url.Path)
 	assert.Equal(t, app.addr, profile.url.Host, "PUBLIC_URL defaults to the listening address")
-	assert.NotEmpty(t, profile.url.Query().Get("code"))
+	require.NotNil(t, callback)
+	assert.NotEmpty(t, callback.Query().Get("code"))
 	user := wxmptest.DefaultOAuthUser()
 	assert.Contains(t, profile.body, user.Nickname)
 	assert.Contains(t, profile.body, user.OpenID)
 	assert.Contains(t, profile.body, user.City)
 	assert.Contains(t, profile.body, `id="fake-wechat"`)
 
-	// The fake is a real one: a reload replays a used code.
+	// A reload shows the profile again.
 	reload := get(t, browser, profile.url.String())
-	assert.Equal(t, http.StatusBadRequest, reload.status)
-	assert.Contains(t, reload.body, "40163")
+	assert.Equal(t, http.StatusOK, reload.status)
+	assert.Contains(t, reload.body, user.Nickname)
 
 	out := app.stop(t)
 	assert.Contains(t, out, `"msg":"fake mode: WECHAT_APPID is not set`)
@@ -543,7 +607,7 @@ func TestRunFakeMode(t *testing.T) {
 	assert.Contains(t, out, `"path":"/fake-wechat/sns/userinfo"`)
 	assert.Contains(t, out, `"msg":"stopped"`)
 	// The fake's codes and tokens start with FAKE…; none may be logged.
-	for _, s := range []string{"FAKECODE", "FAKEAT", "FAKERT", wxmptest.DefaultOAuthAppSecret, profile.url.Query().Get("code")} {
+	for _, s := range []string{"FAKECODE", "FAKEAT", "FAKERT", wxmptest.DefaultOAuthAppSecret, callback.Query().Get("code")} {
 		assert.NotContains(t, out, s)
 	}
 }
