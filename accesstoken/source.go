@@ -144,8 +144,8 @@ func WithLegacyToken() Option {
 // the calls in flight. cgi-bin/token keeps the old token working for 5
 // minutes after the new one is issued, which 3 minutes also fits. A delta
 // over 5 minutes works but costs a fetch that returns the same token; the
-// Source then waits half of that token's remaining life before it asks
-// again, never fetching in a loop.
+// Source then keeps that token until its expiry and fetches the next one
+// then, never fetching in a loop.
 func WithExpiryDelta(d time.Duration) Option {
 	return func(o *config) error {
 		if d <= 0 || d > MaxExpiryDelta {

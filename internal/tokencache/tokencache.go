@@ -20,10 +20,11 @@
 //     is tried again RetryInterval later at the earliest: WeChat being busy
 //     for a moment costs nothing while the old token lasts.
 //   - No loops: a fetch is one call of Fetch. A fetched value whose expiry is
-//     within Delta (a short-lived token from a stand-in, or stable_token's
-//     answer more than five minutes before expiry, which is the old token
-//     again) is used until half its remaining life has passed, so such
-//     values cannot make every Get fetch.
+//     within Delta (a short-lived token from a stand-in) is used until half
+//     its remaining life has passed, and a fetch that returns the value
+//     already cached (the remote does not renew it early: stable_token more
+//     than 5 minutes before expiry, getticket on some servers) makes the
+//     cache use it until it expires, so neither can make every Get fetch.
 //   - Compare-and-swap everywhere: Invalidate forgets a value only if it is
 //     still the one that failed, in memory and in the Store; a fetched value
 //     is saved only over the value that was there when the fetch began, and
@@ -264,7 +265,7 @@ func (c *Cache) get(ctx context.Context) (Entry, error) {
 		// A Store that fails to save costs other processes a fetch of
 		// their own; this one has a good value and uses it.
 	}
-	return c.keep(v, exp), nil
+	return c.keep(old, v, exp), nil
 }
 
 // refresh is the body of a forced flight: fetch with force, then save over
@@ -287,7 +288,7 @@ func (c *Cache) refresh(ctx context.Context) (Entry, error) {
 			}
 		}
 	}
-	return c.keep(v, exp), nil
+	return c.keep(nil, v, exp), nil
 }
 
 // adopt caches v from the Store if it is fresh and not the value last
@@ -307,14 +308,21 @@ func (c *Cache) adopt(v string, exp time.Time) (Entry, bool) {
 	return e.Entry, true
 }
 
-// keep caches a value just fetched. Its refresh point is Delta before its
-// expiry, but no earlier than half of its remaining life from now, so that
-// a value fetched inside the margin is not fetched again at once.
-func (c *Cache) keep(v string, exp time.Time) Entry {
+// keep caches a value just fetched; prev is the value cached before the
+// fetch, if any. Its refresh point is Delta before its expiry, but no
+// earlier than half of its remaining life from now, so that a value fetched
+// inside the margin is not fetched again at once. If the fetch returned
+// prev again, the remote does not renew ahead of expiry (getticket does
+// not; stable_token does not more than 5 minutes ahead), and asking again
+// before the expiry would only return it again: it is used until then.
+func (c *Cache) keep(prev *entry, v string, exp time.Time) Entry {
 	now := c.cfg.Now()
 	at := exp.Add(-c.cfg.Delta)
 	if half := now.Add(exp.Sub(now) / 2); at.Before(half) {
 		at = half
+	}
+	if prev != nil && prev.Value == v {
+		at = exp
 	}
 	e := &entry{Entry: Entry{Value: v, Expiry: exp}, refreshAt: at}
 	c.cur.Store(e)

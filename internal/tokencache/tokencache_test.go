@@ -538,3 +538,44 @@ func BenchmarkWarmGet(b *testing.B) {
 		}
 	}
 }
+
+// TestRemoteThatDoesNotRenewEarly covers a remote that returns the value it
+// issued until that value expires, with expires_in counting down (the
+// getticket of wxmptest's fake; stable_token more than 5 minutes ahead):
+// one fetch inside the margin finds the same value, and the next is at
+// its expiry, not a fetch on every halving of the remaining life.
+func TestRemoteThatDoesNotRenewEarly(t *testing.T) {
+	t.Parallel()
+	clk := newClock()
+	var calls atomic.Int32
+	var cur Entry
+	var mu sync.Mutex
+	fetch := func(context.Context, bool) (string, time.Time, error) {
+		n := calls.Add(1)
+		mu.Lock()
+		defer mu.Unlock()
+		if cur.Value == "" || !clk.Now().Before(cur.Expiry) {
+			cur = Entry{Value: fmt.Sprintf("v%d", n), Expiry: clk.Now().Add(2 * time.Hour)}
+		}
+		return cur.Value, cur.Expiry, nil
+	}
+	c := New(Config{Key: "k", Fetch: fetch, Now: clk.Now, Delta: delta})
+	get := func() string {
+		e, err := c.Get(context.Background())
+		require.NoError(t, err)
+		return e.Value
+	}
+	assert.Equal(t, "v1", get())
+	clk.Add(2*time.Hour - delta)
+	assert.Equal(t, "v1", get())
+	assert.EqualValues(t, 2, calls.Load(), "one try inside the margin")
+	for range 20 {
+		clk.Add(delta / 20)
+		if clk.Now().Before(t0.Add(2 * time.Hour)) {
+			assert.Equal(t, "v1", get())
+		}
+	}
+	assert.EqualValues(t, 2, calls.Load(), "no more tries before the expiry")
+	assert.Equal(t, "v3", get(), "a new value at the expiry")
+	assert.EqualValues(t, 3, calls.Load())
+}
