@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
+	"time"
 
 	"github.com/wxmp/wxmp/internal/sha1sort"
 	"github.com/wxmp/wxmp/signature"
@@ -37,32 +39,46 @@ func MsgSignature(token, timestamp, nonce, encrypt string) string {
 
 // Decrypt checks msgSignature against the token, timestamp, nonce and
 // encrypt (the text of the push's Encrypt element) in constant time, in
-// upper- or lowercase hex, and only then decrypts encrypt. It returns the
-// message (the plaintext XML of the push, for message.Parse) and which key
-// decrypted it, to pass to Encrypt for the reply.
+// upper- or lowercase hex, then the timestamp window if WithWindow set one,
+// and only then decrypts encrypt. It returns the message (the plaintext XML
+// of the push, for message.Parse) and which key decrypted it, to pass to
+// Encrypt for the reply.
 //
-// Errors wrap ErrMissingParams, ErrSignatureMismatch, ErrMalformed,
-// ErrBadPadding or ErrAppIDMismatch. With a previous key configured, a
-// ciphertext that fails under the current key is tried under the previous
-// one; if both fail, the error is the current key's.
+// Errors wrap ErrMissingParams, ErrSignatureMismatch, ErrTimestamp,
+// ErrStale, ErrMalformed, ErrBadPadding or ErrAppIDMismatch. With a previous
+// key configured, a ciphertext that fails under the current key is tried
+// under the previous one; if both fail, the error is the current key's.
 //
 // Most servers want [Crypter.Open], which reads these from the query and
 // body and handles the plain mode too.
 //
 // See https://developers.weixin.qq.com/doc/oplatform/en/Third-party_Platforms/Message_Encryption/Technical_Plan.html
 func (c *Crypter) Decrypt(msgSignature, timestamp, nonce, encrypt string) ([]byte, Key, error) {
+	return c.decrypt(msgSignature, timestamp, nonce, []byte(encrypt))
+}
+
+// errMsgSignature is the error of a msg_signature that does not match,
+// built once so that refusing a forged push allocates nothing for it.
+var errMsgSignature = fmt.Errorf("%w: msg_signature", ErrSignatureMismatch)
+
+// decrypt is Decrypt with encrypt as bytes, as Open finds it in the body.
+// It neither keeps nor changes encrypt.
+func (c *Crypter) decrypt(msgSignature, timestamp, nonce string, encrypt []byte) ([]byte, Key, error) {
 	if err := missing(paramMsgSignature, msgSignature, signature.ParamTimestamp, timestamp, signature.ParamNonce, nonce); err != nil {
 		return nil, CurrentKey, err
 	}
-	if encrypt == "" {
+	if len(encrypt) == 0 {
 		return nil, CurrentKey, fmt.Errorf("%w: empty Encrypt", ErrMalformed)
 	}
 	// One buffer serves twice: first to join what msg_signature signs,
 	// then to hold the ciphertext, decoded into its start and decrypted in
 	// place. The plaintext returned is a slice of it.
 	buf := make([]byte, len(c.token)+len(timestamp)+len(nonce)+len(encrypt))
-	if !sha1sort.MatchIn(buf, msgSignature, c.token, timestamp, nonce, encrypt) {
-		return nil, CurrentKey, fmt.Errorf("%w: msg_signature", ErrSignatureMismatch)
+	if !sameHex(msgSignature, sha1sort.SumWith(buf, encrypt, c.token, timestamp, nonce)) {
+		return nil, CurrentKey, errMsgSignature
+	}
+	if err := c.checkTime(timestamp); err != nil {
+		return nil, CurrentKey, err
 	}
 	ciphertext, err := decodeCiphertext(buf, encrypt)
 	if err != nil {
@@ -85,10 +101,46 @@ func (c *Crypter) Decrypt(msgSignature, timestamp, nonce, encrypt string) ([]byt
 	return nil, CurrentKey, firstErr
 }
 
+// sameHex reports whether given, 40 hex digits in either case, is want, in
+// time that does not depend on how much of it matches.
+func sameHex(given string, want [2 * sha1.Size]byte) bool {
+	if len(given) != len(want) {
+		return false
+	}
+	var lower [2 * sha1.Size]byte
+	for i := range lower {
+		c := given[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	return subtle.ConstantTimeCompare(want[:], lower[:]) == 1
+}
+
+// checkTime applies the timestamp window, if one is set, to timestamp,
+// whose signature has matched.
+func (c *Crypter) checkTime(timestamp string) error {
+	if c.window <= 0 {
+		return nil
+	}
+	sec, err := strconv.ParseInt(timestamp, 10, 64)
+	if err != nil {
+		return ErrTimestamp
+	}
+	// time.Time.Sub saturates instead of overflowing, so absurd timestamps
+	// land far outside any window.
+	skew := c.now().Sub(time.Unix(sec, 0))
+	if skew > c.window || skew < -c.window {
+		return fmt.Errorf("%w (allowed ±%s)", ErrStale, c.window)
+	}
+	return nil
+}
+
 // decodeCiphertext decodes encrypt, standard base64, into the start of buf,
 // which has room for it, and checks that it is whole AES blocks.
-func decodeCiphertext(buf []byte, encrypt string) ([]byte, error) {
-	n, err := base64.StdEncoding.Decode(buf, []byte(encrypt))
+func decodeCiphertext(buf, encrypt []byte) ([]byte, error) {
+	n, err := base64.StdEncoding.Decode(buf, encrypt)
 	if err != nil {
 		return nil, fmt.Errorf("%w: Encrypt is not base64", ErrMalformed)
 	}

@@ -9,22 +9,28 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"time"
 )
 
 // Errors returned by this package. They are wrapped with more detail; test
 // for them with errors.Is. No error ever carries the token, a key, a
 // plaintext, a ciphertext or a computed signature.
 var (
-	// ErrEmptyToken means New was given an empty token: a configuration error.
-	ErrEmptyToken = errors.New("msgcrypt: empty token")
-	// ErrEmptyAppID means New was given an empty AppID: a configuration error.
-	ErrEmptyAppID = errors.New("msgcrypt: empty AppID")
+	// ErrInvalidConfig means New was given settings it cannot use: an empty
+	// token or AppID, a malformed key, or an Option given a nil or
+	// out-of-range value. The wrapping error names the setting, never its
+	// value. ErrEmptyToken, ErrEmptyAppID and ErrInvalidKey wrap it.
+	ErrInvalidConfig = errors.New("msgcrypt: invalid config")
+	// ErrEmptyToken means New was given an empty token: a configuration
+	// error, so it wraps ErrInvalidConfig.
+	ErrEmptyToken = fmt.Errorf("%w: empty token", ErrInvalidConfig)
+	// ErrEmptyAppID means New was given an empty AppID: a configuration
+	// error, so it wraps ErrInvalidConfig.
+	ErrEmptyAppID = fmt.Errorf("%w: empty AppID", ErrInvalidConfig)
 	// ErrInvalidKey means an EncodingAESKey is not 43 characters that decode
 	// (as standard base64 with "=" appended) to 32 bytes, or that a reply asked
-	// for a key that is not configured.
-	ErrInvalidKey = errors.New("msgcrypt: invalid EncodingAESKey")
-	// ErrInvalidOption means an Option was given a value it cannot use.
-	ErrInvalidOption = errors.New("msgcrypt: invalid option")
+	// for a key that is not configured. It wraps ErrInvalidConfig.
+	ErrInvalidKey = fmt.Errorf("%w: invalid EncodingAESKey", ErrInvalidConfig)
 	// ErrMissingParams means a query parameter the push needs (msg_signature,
 	// timestamp, nonce, or signature for a plain push) is empty or absent, or
 	// that Encrypt was given an empty timestamp or nonce. The wrapping error
@@ -39,10 +45,20 @@ var (
 	// ErrSignatureMismatch means msg_signature (or, for a plain push or when
 	// present beside msg_signature, the query signature) does not match.
 	ErrSignatureMismatch = errors.New("msgcrypt: signature mismatch")
+	// ErrTimestamp means a timestamp window is on ([WithWindow]) and the
+	// timestamp of a push whose signature matched is not a decimal number
+	// of Unix seconds.
+	ErrTimestamp = errors.New("msgcrypt: timestamp is not a number of Unix seconds")
+	// ErrStale means a timestamp window is on ([WithWindow]) and the
+	// timestamp of a push whose signature matched is further from now than
+	// the window allows, in the past or in the future.
+	ErrStale = errors.New("msgcrypt: timestamp outside the allowed window")
 	// ErrBody means the body of an encrypted push is not an <xml> document
-	// with a non-empty <Encrypt> element.
+	// with exactly one <Encrypt> child of base64 text, or holds what no push
+	// from WeChat holds (see [Crypter.Open]).
 	ErrBody = errors.New("msgcrypt: body is not an encrypted push")
-	// ErrBodyTooLarge means OpenRequest read more than the body limit.
+	// ErrBodyTooLarge means the body is longer than the limit
+	// (DefaultMaxBodyBytes, or WithMaxBodyBytes).
 	ErrBodyTooLarge = errors.New("msgcrypt: body too large")
 	// ErrMalformed means the Encrypt text is not base64, its length is not a
 	// positive multiple of the AES block size, or the decrypted buffer is too
@@ -86,10 +102,20 @@ func (k Key) String() string {
 	return fmt.Sprintf("Key(%d)", uint8(k))
 }
 
-// DefaultMaxBodyBytes is how much of a request body OpenRequest reads unless
-// WithMaxBodyBytes says otherwise: 1 MiB. Real pushes are a few KiB; the
-// compatible mode roughly doubles them.
-const DefaultMaxBodyBytes = 1 << 20
+// DefaultMaxBodyBytes is the longest push body Open and OpenRequest take
+// unless WithMaxBodyBytes says otherwise: 256 KiB. A longer body is refused
+// with ErrBodyTooLarge (a net/http server answers it with 413).
+//
+// WeChat documents no size for pushes. In clear they are a few KiB at most:
+// the longest are a user's text message and the job-result events that
+// list articles. Encryption makes a body of P bytes in clear about 4P/3 in
+// safe mode (base64 of the AES of the 16 random bytes, the length, the
+// message and the AppID, padded to 32 bytes, inside a short envelope) and
+// 7P/3 in compatible mode, which repeats the message in clear beside
+// <Encrypt>. 256 KiB leaves room for a compatible-mode push of 100 KiB in
+// clear, many times the longest real one, while a forged request can make
+// a server read and hold no more than that.
+const DefaultMaxBodyBytes = 256 << 10
 
 // Crypter decrypts encrypted pushes and encrypts replies for one Official
 // Account. It is safe for concurrent use.
@@ -103,6 +129,10 @@ type Crypter struct {
 	maxBody int64
 	// encryptedOnly refuses plain pushes (WithRequireEncryption).
 	encryptedOnly bool
+	// window is the timestamp window (WithWindow), 0 when off; now is the
+	// clock it is checked against.
+	window time.Duration
+	now    func() time.Time
 }
 
 // aesKey is one decoded EncodingAESKey with its cipher.
@@ -168,7 +198,9 @@ func (k *aesKey) decrypt(buf []byte) {
 	k.decrypters.Put(m)
 }
 
-// Option configures a Crypter in New.
+// Option configures a Crypter in New. A nil Option is skipped; an Option
+// given a nil or out-of-range value makes New return an error wrapping
+// ErrInvalidConfig that names the option.
 type Option func(*config) error
 
 type config struct {
@@ -177,13 +209,15 @@ type config struct {
 	rand          io.Reader
 	maxBody       int64
 	encryptedOnly bool
+	window        time.Duration
+	now           func() time.Time
 }
 
 // WithPreviousKey adds the EncodingAESKey in use before the current one. After
 // a key change in the console, pushes may still come encrypted with the old
 // key for a while: decryption tries the current key first and then this one,
 // and the reply goes out under whichever worked. It is checked like the
-// current key (ErrInvalidKey).
+// current key (ErrInvalidKey, which wraps ErrInvalidConfig).
 //
 // See item 4 of https://admin.wechat.com/wiki/index.php?title=Technical_Solution
 func WithPreviousKey(encodingAESKey string) Option {
@@ -196,24 +230,24 @@ func WithPreviousKey(encodingAESKey string) Option {
 // WithRandom sets where the 16 random bytes that start every encrypted
 // reply come from; the default is crypto/rand.Reader. It exists for tests
 // that need reproducible ciphertexts; production code should not use it. A
-// nil reader is an error (ErrInvalidOption).
+// nil reader is an error (ErrInvalidConfig).
 func WithRandom(r io.Reader) Option {
 	return func(c *config) error {
 		if r == nil {
-			return fmt.Errorf("%w: nil random source", ErrInvalidOption)
+			return fmt.Errorf("%w: WithRandom: nil reader", ErrInvalidConfig)
 		}
 		c.rand = r
 		return nil
 	}
 }
 
-// WithMaxBodyBytes sets how many bytes of body OpenRequest reads at most
+// WithMaxBodyBytes sets the longest body Open and OpenRequest take
 // (DefaultMaxBodyBytes unless set); a longer body is refused with
-// ErrBodyTooLarge. n must be positive (else ErrInvalidOption).
+// ErrBodyTooLarge. n must be positive (else ErrInvalidConfig).
 func WithMaxBodyBytes(n int64) Option {
 	return func(c *config) error {
 		if n <= 0 {
-			return fmt.Errorf("%w: body limit must be positive", ErrInvalidOption)
+			return fmt.Errorf("%w: WithMaxBodyBytes: limit must be positive", ErrInvalidConfig)
 		}
 		c.maxBody = n
 		return nil
@@ -224,10 +258,46 @@ func WithMaxBodyBytes(n int64) Option {
 // "raw") with ErrNotEncrypted. Use it once the account is in safe mode: the
 // plain signature covers the token, timestamp and nonce but not the body, so
 // whoever has seen one signed query could otherwise drop encrypt_type and
-// send any body in clear.
+// send any body in clear. Without it, which is the default so that a server
+// can be switched from plain to safe mode without refusing a push, plain
+// pushes are accepted on their query signature.
 func WithRequireEncryption() Option {
 	return func(c *config) error {
 		c.encryptedOnly = true
+		return nil
+	}
+}
+
+// WithWindow turns on a timestamp check: the push's timestamp (Unix
+// seconds) must be within d of the current time, in either direction, or
+// Open, OpenRequest and Decrypt refuse it with ErrStale (ErrTimestamp when
+// it is not a number). The check runs only once the signature matches, so a
+// forged request learns nothing about the clock. By default there is no
+// window: WeChat does not ask for one. d must be positive (else
+// ErrInvalidConfig): leave the option out to keep the check off.
+//
+// This is not replay protection. A push captured inside the window opens
+// again until the window passes; to refuse duplicates, remember each push's
+// nonce (or its message's MsgId) for at least the window's length.
+func WithWindow(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("%w: WithWindow: window must be positive", ErrInvalidConfig)
+		}
+		c.window = d
+		return nil
+	}
+}
+
+// WithNow sets the clock WithWindow compares against; the default is
+// time.Now. It is meant for tests. A nil func is an error
+// (ErrInvalidConfig).
+func WithNow(now func() time.Time) Option {
+	return func(c *config) error {
+		if now == nil {
+			return fmt.Errorf("%w: WithNow: nil clock", ErrInvalidConfig)
+		}
+		c.now = now
 		return nil
 	}
 }
@@ -239,6 +309,7 @@ func WithRequireEncryption() Option {
 // standard base64 to the 32-byte AES key; anything else returns an error
 // wrapping ErrInvalidKey. An empty token or AppID returns ErrEmptyToken or
 // ErrEmptyAppID: the check fails closed rather than accepting everything.
+// Every configuration error, options' included, wraps ErrInvalidConfig.
 //
 // See https://developers.weixin.qq.com/doc/oplatform/en/Third-party_Platforms/Message_Encryption/Technical_Plan.html
 func New(token, encodingAESKey, appID string, opts ...Option) (*Crypter, error) {
@@ -248,7 +319,7 @@ func New(token, encodingAESKey, appID string, opts ...Option) (*Crypter, error) 
 	if appID == "" {
 		return nil, ErrEmptyAppID
 	}
-	cfg := config{rand: rand.Reader, maxBody: DefaultMaxBodyBytes}
+	cfg := config{rand: rand.Reader, maxBody: DefaultMaxBodyBytes, now: time.Now}
 	for _, opt := range opts {
 		if opt == nil {
 			continue
@@ -264,9 +335,10 @@ func New(token, encodingAESKey, appID string, opts ...Option) (*Crypter, error) 
 	c := &Crypter{
 		token: token, appID: appID, keys: []aesKey{current},
 		rand: cfg.rand, maxBody: cfg.maxBody, encryptedOnly: cfg.encryptedOnly,
+		window: cfg.window, now: cfg.now,
 	}
 	if cfg.hasPrevious {
-		previous, err := decodeKey(cfg.previous, "previous key: ")
+		previous, err := decodeKey(cfg.previous, "WithPreviousKey: ")
 		if err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package msgcrypt_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -37,9 +38,9 @@ func TestNew(t *testing.T) {
 		{name: "empty previous key", token: testToken, key: testKey, appID: testAppID,
 			opts: []msgcrypt.Option{msgcrypt.WithPreviousKey("")}, want: msgcrypt.ErrInvalidKey},
 		{name: "nil random source", token: testToken, key: testKey, appID: testAppID,
-			opts: []msgcrypt.Option{msgcrypt.WithRandom(nil)}, want: msgcrypt.ErrInvalidOption},
+			opts: []msgcrypt.Option{msgcrypt.WithRandom(nil)}, want: msgcrypt.ErrInvalidConfig},
 		{name: "zero body limit", token: testToken, key: testKey, appID: testAppID,
-			opts: []msgcrypt.Option{msgcrypt.WithMaxBodyBytes(0)}, want: msgcrypt.ErrInvalidOption},
+			opts: []msgcrypt.Option{msgcrypt.WithMaxBodyBytes(0)}, want: msgcrypt.ErrInvalidConfig},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -125,16 +126,21 @@ func TestEncryptErrors(t *testing.T) {
 
 func TestErrorsAreDistinctAndPrefixed(t *testing.T) {
 	t.Parallel()
-	all := []error{msgcrypt.ErrEmptyToken, msgcrypt.ErrEmptyAppID, msgcrypt.ErrInvalidKey, msgcrypt.ErrInvalidOption,
-		msgcrypt.ErrMissingParams, msgcrypt.ErrEncryptType, msgcrypt.ErrNotEncrypted, msgcrypt.ErrSignatureMismatch, msgcrypt.ErrBody,
+	config := []error{msgcrypt.ErrEmptyToken, msgcrypt.ErrEmptyAppID, msgcrypt.ErrInvalidKey}
+	all := append([]error{msgcrypt.ErrInvalidConfig,
+		msgcrypt.ErrMissingParams, msgcrypt.ErrEncryptType, msgcrypt.ErrNotEncrypted, msgcrypt.ErrSignatureMismatch,
+		msgcrypt.ErrTimestamp, msgcrypt.ErrStale, msgcrypt.ErrBody,
 		msgcrypt.ErrBodyTooLarge, msgcrypt.ErrMalformed, msgcrypt.ErrBadPadding, msgcrypt.ErrAppIDMismatch,
-		msgcrypt.ErrInvalidChar}
+		msgcrypt.ErrInvalidChar}, config...)
 	for i, a := range all {
 		assert.True(t, strings.HasPrefix(a.Error(), "msgcrypt: "), a.Error())
 		for j, b := range all {
-			if i != j {
+			if i != j && !(b == msgcrypt.ErrInvalidConfig && slices.Contains(config, a)) {
 				assert.NotErrorIs(t, a, b)
 			}
 		}
+	}
+	for _, err := range config {
+		assert.ErrorIs(t, err, msgcrypt.ErrInvalidConfig, "a configuration error")
 	}
 }

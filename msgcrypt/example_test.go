@@ -71,7 +71,7 @@ func ExampleNew() {
 	fmt.Println(err)
 	// Output:
 	// true
-	// msgcrypt: invalid EncodingAESKey: want 43 characters, got 9
+	// msgcrypt: invalid config: invalid EncodingAESKey: want 43 characters, got 9
 }
 
 func ExampleWithPreviousKey() {

@@ -81,8 +81,9 @@ func FuzzDecrypt(f *testing.F) {
 
 // FuzzOpen checks that Open does not panic on any query and body, that a
 // plain push is accepted only with the true signature, and an encrypted one
-// only with the true msg_signature over the body's Encrypt (and the true
-// signature when one is sent), and that its plaintext is what Decrypt gives.
+// only with the true msg_signature over the body's Encrypt as the body scan
+// finds it (and the true signature when one is sent), and that its
+// plaintext is what Decrypt gives.
 // When resign is set the test signs whatever the body holds, so that the
 // decryption paths behind the signature get explored. Seeds: the official
 // compatible-mode push and a safe-mode one from testdata, and plain pushes.
@@ -100,15 +101,12 @@ func FuzzOpen(f *testing.F) {
 	f.Fuzz(func(t *testing.T, rawQuery string, body []byte, resign bool) {
 		q, _ := url.ParseQuery(rawQuery) // a partial parse is still a query
 		ts, nonce := q.Get("timestamp"), q.Get("nonce")
-		var outer struct {
-			XMLName xml.Name `xml:"xml"`
-			Encrypt string   `xml:"Encrypt"`
-		}
-		parsed := xml.Unmarshal(wire.Trim(body), &outer) == nil
+		encrypt, _, scanErr := msgcrypt.ScanEncrypt(body)
+		parsed := scanErr == nil
 		if resign {
 			q.Set("signature", signature.Compute(v.Token, ts, nonce))
 			if parsed {
-				q.Set("msg_signature", msgcrypt.MsgSignature(v.Token, ts, nonce, outer.Encrypt))
+				q.Set("msg_signature", msgcrypt.MsgSignature(v.Token, ts, nonce, encrypt))
 			}
 		}
 		p, err := c.Open(q, body)
@@ -132,15 +130,15 @@ func FuzzOpen(f *testing.F) {
 			}
 		case "aes":
 			if !parsed {
-				t.Fatal("accepted an encrypted push whose body is not XML")
+				t.Fatal("accepted an encrypted push whose body has no Encrypt to sign")
 			}
-			if !strings.EqualFold(q.Get("msg_signature"), msgcrypt.MsgSignature(v.Token, ts, nonce, outer.Encrypt)) {
+			if !strings.EqualFold(q.Get("msg_signature"), msgcrypt.MsgSignature(v.Token, ts, nonce, encrypt)) {
 				t.Fatalf("accepted msg_signature %q", q.Get("msg_signature"))
 			}
 			if s := q.Get("signature"); s != "" && !strings.EqualFold(s, plainSig) {
 				t.Fatalf("accepted signature %q beside msg_signature", s)
 			}
-			want, _, err := c.Decrypt(q.Get("msg_signature"), ts, nonce, outer.Encrypt)
+			want, _, err := c.Decrypt(q.Get("msg_signature"), ts, nonce, encrypt)
 			if err != nil || !bytes.Equal(want, p.Plaintext) {
 				t.Fatalf("Open and Decrypt disagree (Decrypt: %v)", err)
 			}
@@ -202,12 +200,15 @@ func FuzzOpenRequest(f *testing.F) {
 }
 
 // FuzzOpenBody is the differential test of how Open reads an encrypted
-// push's body (wire.Decode) against encoding/xml: the query is signed for
-// the <Encrypt> that xml.Unmarshal finds, so Open must refuse the body
-// (ErrBody) exactly where encoding/xml refuses it or finds no Encrypt,
-// must otherwise find the same Encrypt (no signature mismatch), and must
-// tell the compatible mode from the safe one by the MsgType encoding/xml
-// sees. Seeds: the pushes in testdata, compatible and safe.
+// push's body against encoding/xml. Open finds <Encrypt> with a bounded
+// scan that refuses (ErrBody) what no push from WeChat holds, where
+// encoding/xml may read on; but where both read a body they must agree.
+// The query is signed for the <Encrypt> that xml.Unmarshal finds, so:
+// where Open's scan gets past the body and encoding/xml reads it too, the
+// signature must match (the same Encrypt) and the mode must follow the
+// MsgType encoding/xml sees; where encoding/xml finds no Encrypt, Open must
+// refuse the push (ErrBody, or the signature). Seeds: the pushes in
+// testdata, compatible and safe, and bodies the scan refuses.
 func FuzzOpenBody(f *testing.F) {
 	v := loadVector(f, "official_demo")
 	c := v.crypter(f)
@@ -217,30 +218,34 @@ func FuzzOpenBody(f *testing.F) {
 	f.Add(bytes.ReplaceAll(v.Body, []byte("<Encrypt>"), []byte("<Encrypt>\n")))
 	f.Add([]byte("<xml><Encrypt>a</Encrypt><Encrypt>" + v.Encrypt + "</Encrypt></xml>"))
 	f.Add([]byte("<xml><MsgType></MsgType><Encrypt>&#65;" + v.Encrypt[1:] + "</Encrypt></xml>"))
+	f.Add([]byte("<xml><Content>&nope;</Content><MsgType/><Encrypt>" + v.Encrypt + "</Encrypt></xml>"))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var outer struct {
 			XMLName xml.Name `xml:"xml"`
 			Encrypt string   `xml:"Encrypt"`
-			MsgType string   `xml:"MsgType"`
+			MsgType *string  `xml:"MsgType"`
 		}
 		xmlErr := xml.Unmarshal(wire.Trim(body), &outer)
 		q := v.query()
 		q.Set("msg_signature", msgcrypt.MsgSignature(v.Token, v.Timestamp, v.Nonce, outer.Encrypt))
 		p, err := c.Open(q, body)
+		if errors.Is(err, msgcrypt.ErrBody) {
+			return // refused before the signature
+		}
 		if xmlErr != nil || outer.Encrypt == "" {
-			if !errors.Is(err, msgcrypt.ErrBody) {
+			if !errors.Is(err, msgcrypt.ErrSignatureMismatch) {
 				t.Fatalf("encoding/xml finds no Encrypt (%v), Open gives %v", xmlErr, err)
 			}
 			return
 		}
-		if errors.Is(err, msgcrypt.ErrBody) || errors.Is(err, msgcrypt.ErrSignatureMismatch) {
-			t.Fatalf("encoding/xml finds Encrypt %q, Open gives %v", outer.Encrypt, err)
+		if errors.Is(err, msgcrypt.ErrSignatureMismatch) {
+			t.Fatalf("encoding/xml finds Encrypt %q, Open reads another", outer.Encrypt)
 		}
 		if err != nil {
 			return // a signed Encrypt that does not decrypt
 		}
-		if want := outer.MsgType != ""; p.Mode == msgcrypt.ModeCompatible != want {
-			t.Fatalf("opened as %v, encoding/xml sees MsgType %q", p.Mode, outer.MsgType)
+		if want := outer.MsgType != nil; p.Mode == msgcrypt.ModeCompatible != want {
+			t.Fatalf("opened as %v, encoding/xml sees a MsgType: %v", p.Mode, want)
 		}
 	})
 }

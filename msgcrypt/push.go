@@ -2,7 +2,6 @@ package msgcrypt
 
 import (
 	"bytes"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -12,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/wxmp/wxmp/internal/query"
-	"github.com/wxmp/wxmp/internal/wire"
 	"github.com/wxmp/wxmp/signature"
 )
 
@@ -40,8 +38,9 @@ const (
 	// ModePlain is a push in clear: no encrypt_type, or encrypt_type=raw.
 	ModePlain Mode = iota
 	// ModeCompatible is encrypt_type=aes with the message both in clear and
-	// in <Encrypt> (兼容模式). Only the encrypted copy is used: the clear
-	// fields are covered by no signature.
+	// in <Encrypt> (兼容模式), told by a <MsgType> beside <Encrypt>. Only the
+	// encrypted copy is used: the clear fields are covered by no
+	// signature, and never read.
 	ModeCompatible
 	// ModeSafe is encrypt_type=aes with only ToUserName and <Encrypt> in
 	// the body (安全模式).
@@ -102,16 +101,6 @@ func (p *Push) Seal(reply []byte) ([]byte, error) {
 	return p.c.Encrypt(p.Key, reply, p.Timestamp, p.Nonce)
 }
 
-// encryptedBody is what Open reads of an encrypted push body: <Encrypt>,
-// and MsgType only to tell the compatible mode (which repeats the message in
-// clear) from the safe mode. The ToUserName beside them is not read: it is
-// covered by no signature, and would cost a string per push.
-type encryptedBody struct {
-	XMLName xml.Name `xml:"xml"`
-	Encrypt string   `xml:"Encrypt"`
-	MsgType string   `xml:"MsgType"`
-}
-
 // Open authenticates one push from its URL query and body and returns its
 // plaintext, following the query's encrypt_type:
 //
@@ -129,7 +118,25 @@ type encryptedBody struct {
 //     is decrypted as [Crypter.Decrypt] does.
 //   - anything else, or encrypt_type given twice: ErrEncryptType.
 //
-// Errors wrap ErrMissingParams, ErrEncryptType, ErrNotEncrypted, ErrSignatureMismatch, ErrBody,
+// Nothing parses an encrypted push's body before its msg_signature is
+// checked. A bounded scan, which allocates nothing, finds the <Encrypt>
+// child of the root <xml>; it refuses with ErrBody a body that nests
+// elements more than 16 deep, holds more than 1024 tags, attributes and
+// CDATA sections, has a comment, processing instruction or DOCTYPE, has
+// attributes on <xml> or <Encrypt>, has no <Encrypt> or two, or writes
+// its Encrypt with a carriage return or an entity. Real pushes are far
+// inside these bounds, so a forged one is refused in microseconds whatever
+// its body. The clear fields the compatible mode sends beside <Encrypt>
+// are covered by no signature and never read: only their structure is
+// scanned, and the mode is told by a <MsgType> among them.
+//
+// A body longer than the limit (DefaultMaxBodyBytes, or WithMaxBodyBytes)
+// is refused with ErrBodyTooLarge before anything else. With WithWindow, a
+// push whose signature matches but whose timestamp is out of the window is
+// refused with ErrStale (ErrTimestamp when it is not a number).
+//
+// Errors wrap ErrBodyTooLarge, ErrMissingParams, ErrEncryptType,
+// ErrNotEncrypted, ErrSignatureMismatch, ErrTimestamp, ErrStale, ErrBody,
 // ErrMalformed, ErrBadPadding or ErrAppIDMismatch; for a plain push, a
 // signature error also wraps the matching error of package signature.
 //
@@ -185,6 +192,9 @@ func rawQuery(raw string) pushQuery {
 }
 
 func (c *Crypter) openPush(q pushQuery, body []byte) (*Push, error) {
+	if int64(len(body)) > c.maxBody {
+		return nil, fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, c.maxBody)
+	}
 	if q.encryptTypes > 1 {
 		return nil, fmt.Errorf("%w: encrypt_type given %d times", ErrEncryptType, q.encryptTypes)
 	}
@@ -204,9 +214,17 @@ func (c *Crypter) openPlain(q pushQuery, body []byte) (*Push, error) {
 	if err := signature.Verify(c.token, q.timestamp, q.nonce, q.signature); err != nil {
 		return nil, signatureError(err)
 	}
+	if err := c.checkTime(q.timestamp); err != nil {
+		return nil, err
+	}
 	return &Push{Plaintext: body, Mode: ModePlain, Timestamp: q.timestamp, Nonce: q.nonce, c: c}, nil
 }
 
+// openAES opens a compatible- or safe-mode push. The body is covered by no
+// signature until msg_signature is checked, so nothing parses it before:
+// scanBody only finds <Encrypt>, within fixed bounds and without
+// allocating, and decrypt checks msg_signature over it before anything is
+// decoded. The clear fields of the compatible mode are never read.
 func (c *Crypter) openAES(q pushQuery, body []byte) (*Push, error) {
 	if err := missing(paramMsgSignature, q.msgSignature, signature.ParamTimestamp, q.timestamp, signature.ParamNonce, q.nonce); err != nil {
 		return nil, err
@@ -216,23 +234,16 @@ func (c *Crypter) openAES(q pushQuery, body []byte) (*Push, error) {
 			return nil, signatureError(err)
 		}
 	}
-	var outer encryptedBody
-	// wire.Decode reads the body as xml.Unmarshal would, after trimming a
-	// byte order mark and surrounding space. Its error is not passed on:
-	// ErrBody alone says what is wrong, and never quotes the body, which in
-	// compatible mode holds the message in clear.
-	if err := wire.Decode(body, &outer); err != nil {
-		return nil, fmt.Errorf("%w: not an <xml> document", ErrBody)
+	outer, err := scanBody(body)
+	if err != nil {
+		return nil, err
 	}
-	if outer.Encrypt == "" {
-		return nil, fmt.Errorf("%w: no <Encrypt> element", ErrBody)
-	}
-	plaintext, key, err := c.Decrypt(q.msgSignature, q.timestamp, q.nonce, outer.Encrypt)
+	plaintext, key, err := c.decrypt(q.msgSignature, q.timestamp, q.nonce, outer.encrypt)
 	if err != nil {
 		return nil, err
 	}
 	mode := ModeSafe
-	if outer.MsgType != "" {
+	if outer.msgType {
 		mode = ModeCompatible
 	}
 	return &Push{Plaintext: plaintext, Mode: mode, Key: key, Timestamp: q.timestamp, Nonce: q.nonce, c: c}, nil
@@ -240,10 +251,11 @@ func (c *Crypter) openAES(q pushQuery, body []byte) (*Push, error) {
 
 // OpenRequest is Open for net/http: it reads at most the body limit
 // (DefaultMaxBodyBytes, or WithMaxBodyBytes) from r.Body and opens the push
-// with r's URL query. A longer body is ErrBodyTooLarge. The caller still owns
-// r.Body and closes it as usual. It is meant for the POST of a push; the GET
-// that checks the server URL is answered with signature.VerifyRequest and
-// the echostr parameter.
+// with r's URL query. A longer body is ErrBodyTooLarge, which a server
+// answers with 413 Request Entity Too Large. The caller still owns r.Body
+// and closes it as usual. It is meant for the POST of a push; the GET that
+// checks the server URL is answered with signature.VerifyRequest and then
+// signature.WriteEcho.
 //
 // The result is Open(r.URL.Query(), body), but OpenRequest reads the few
 // parameters it needs straight from r.URL.RawQuery, and the body into one
