@@ -312,3 +312,25 @@ func TestSessionCookieFitsBrowsers(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, "o1", got.OpenID)
 }
+
+// FuzzSignerOpen: a cookie value from the network never panics open, and
+// nothing but a value sign made is accepted.
+func FuzzSignerOpen(f *testing.F) {
+	s := newSigner()
+	at := time.Unix(1_700_000_000, 0)
+	good := s.sign("session", []byte(`{"o":"x"}`), at.Add(time.Hour))
+	f.Add(good)
+	f.Add("e30.1.AAAA")
+	f.Add("..")
+	f.Add(good + "=")
+	f.Fuzz(func(t *testing.T, v string) {
+		b, ok := s.open("session", v, at)
+		if ok && v != good {
+			t.Fatalf("accepted a value sign did not make: %q (%q)", v, b)
+		}
+		if _, ok := s.open("state", v, at); ok {
+			t.Fatalf("a session value opened as a state: %q", v)
+		}
+		_, _ = unmarshalProfile(b)
+	})
+}
