@@ -94,17 +94,17 @@ func median[T int64 | float64](xs []T) T {
 	return s[(len(s)-1)/2]
 }
 
-// Target is one of issue 7's targets for an end-to-end push: at most
-// MaxRatio times chanxuehong's time in the same run, and at most MaxAllocs
-// allocations per push, httptest included.
+// Target is one of the targets README.md lists for an end-to-end push: at
+// most MaxRatio times chanxuehong's time in the same run, and at most
+// MaxAllocs allocations per push, httptest included.
 type Target struct {
 	Mode      string
 	MaxRatio  float64
 	MaxAllocs int64
 }
 
-// Targets returns issue 7's targets: plain ≤ 0.4 × chanxuehong and ≤ 35
-// allocs, safe ≤ 0.45 × chanxuehong and ≤ 45 allocs.
+// Targets returns the targets: plain ≤ 0.4 × chanxuehong and ≤ 35 allocs,
+// safe ≤ 0.45 × chanxuehong and ≤ 45 allocs.
 func Targets() []Target {
 	return []Target{
 		{Mode: ModePlain, MaxRatio: 0.4, MaxAllocs: 35},
@@ -216,7 +216,7 @@ func allocRange(r Result) string {
 // WriteTable writes results as markdown: the machine line, a table of every
 // SDK and mode with its time relative to chanxuehong's in the same mode
 // (the baseline relative to chanxuehong's plain push), by medians and by
-// fastest rounds, then the verdict on each of issue 7's targets.
+// fastest rounds, then the verdict on each target.
 func WriteTable(w io.Writer, m Machine, results []Result) error {
 	rounds := 0
 	if len(results) > 0 {
@@ -238,7 +238,7 @@ func WriteTable(w io.Writer, m Machine, results []Result) error {
 		fmt.Fprintf(&b, "| %s | %s | %.0f | %.0f–%.0f | %s | %d | %s | %s |\n",
 			sdk, mode, r.NsPerOp, r.NsMin, r.NsMax, allocRange(r), r.BytesPerOp, ratio, fastest)
 	}
-	b.WriteString("\n| issue 7 target | wxmp | |\n|---|---:|---|\n")
+	b.WriteString("\n| target | wxmp | |\n|---|---:|---|\n")
 	for _, v := range Verdicts(results) {
 		met := "not met"
 		if v.Met {

@@ -1,7 +1,7 @@
 // Command table runs the end-to-end push benchmarks of package benchmarks
 // (wxmp, chanxuehong and silenceper, plain and safe, and the httptest
 // baseline) in one process and prints a markdown table: ns/op, allocs/op,
-// B/op, time relative to chanxuehong, the verdict on issue 7's targets and
+// B/op, time relative to chanxuehong, the verdict on the targets and
 // the machine it ran on.
 //
 // From the benchmarks directory:
@@ -27,7 +27,7 @@ func main() {
 	testing.Init() // testing.Benchmark reads its -test.benchtime flag
 	rounds := flag.Int("rounds", 5, "run every benchmark this many times, interleaved, and report the medians")
 	benchtime := flag.String("benchtime", "1s", "how long each benchmark runs per round (a duration, or Nx for N iterations)")
-	strict := flag.Bool("strict", false, "exit with status 1 when a target of issue 7 is not met")
+	strict := flag.Bool("strict", false, "exit with status 1 when a target is not met")
 	quiet := flag.Bool("q", false, "do not print progress to standard error")
 	flag.Parse()
 	if err := run(*rounds, *benchtime, *strict, *quiet); err != nil {
