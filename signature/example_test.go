@@ -3,7 +3,9 @@ package signature_test
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
+	"strings"
 	"time"
 
 	"github.com/wxmp/wxmp/signature"
@@ -27,15 +29,31 @@ func ExampleVerify() {
 }
 
 func ExampleVerifyRequest() {
+	// A push WeChat sends to the server URL, with the token set to AAAAA in
+	// the console.
+	r := httptest.NewRequest("POST",
+		"/wechat?signature=f464b24fc39322e44b38aa78f5edd27bd1441696&timestamp=1714036504&nonce=1514711492&openid=o1",
+		strings.NewReader("<xml>…</xml>"))
+	fmt.Println(signature.VerifyRequest("AAAAA", r))
+	// Output: <nil>
+}
+
+func ExampleWriteEcho() {
 	// The GET WeChat sends when the server URL is saved in the console.
 	r := httptest.NewRequest("GET",
 		"/wechat?signature=f464b24fc39322e44b38aa78f5edd27bd1441696&timestamp=1714036504&nonce=1514711492&echostr=hello", nil)
+	w := httptest.NewRecorder()
 	if err := signature.VerifyRequest("AAAAA", r); err != nil {
-		fmt.Println("refused:", err)
+		http.Error(w, "forbidden", http.StatusForbidden)
 		return
 	}
-	fmt.Println(r.URL.Query().Get("echostr")) // what the handler writes back
-	// Output: hello
+	signature.WriteEcho(w, r)
+
+	fmt.Println(w.Code, w.Header().Get("Content-Type"), w.Header().Get("X-Content-Type-Options"))
+	fmt.Println(w.Body.String())
+	// Output:
+	// 200 text/plain; charset=utf-8 nosniff
+	// hello
 }
 
 func ExampleWithWindow() {

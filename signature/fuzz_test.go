@@ -2,6 +2,7 @@ package signature_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -60,6 +61,35 @@ func FuzzVerifyRequest(f *testing.F) {
 		want := signature.VerifyQuery(officialToken, r.URL.Query())
 		if (got == nil) != (want == nil) || got != nil && got.Error() != want.Error() {
 			t.Fatalf("query %q: VerifyRequest gives %v, VerifyQuery %v", raw, got, want)
+		}
+	})
+}
+
+// FuzzWriteEcho is the differential test of WriteEcho, which reads echostr
+// from the raw query itself, against r.URL.Query().Get: for any raw query
+// the body is that value, and the answer is always plain text, 200 with a
+// value and 400 without one.
+func FuzzWriteEcho(f *testing.F) {
+	f.Add("echostr=5837397520665436492")
+	f.Add("echostr=%3Cscript%3E&echostr=2")
+	f.Add("echostr=a+b;echostr=c&echostr=%zz")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, raw string) {
+		r := &http.Request{URL: &url.URL{RawQuery: raw}}
+		w := httptest.NewRecorder()
+		signature.WriteEcho(w, r)
+		if got := w.Header().Get("Content-Type"); got != "text/plain; charset=utf-8" {
+			t.Fatalf("Content-Type %q", got)
+		}
+		if w.Header().Get("X-Content-Type-Options") != "nosniff" {
+			t.Fatal("no nosniff")
+		}
+		want := r.URL.Query().Get("echostr")
+		switch {
+		case want == "" && w.Code != http.StatusBadRequest:
+			t.Fatalf("status %d without echostr", w.Code)
+		case want != "" && (w.Code != http.StatusOK || w.Body.String() != want):
+			t.Fatalf("status %d body %q, want 200 %q", w.Code, w.Body.String(), want)
 		}
 	})
 }

@@ -14,9 +14,14 @@ import (
 // wrapped with more detail; test for them with errors.Is. No error ever
 // carries the token, the received signature or the computed one.
 var (
-	// ErrEmptyToken means the token is empty: a configuration error. An empty
-	// token never verifies anything.
-	ErrEmptyToken = errors.New("signature: empty token")
+	// ErrInvalidConfig means the check was given settings it cannot use: an
+	// empty token ([ErrEmptyToken] wraps it) or an [Option] given a nil or
+	// out-of-range value. The wrapping error names the option, never its
+	// value.
+	ErrInvalidConfig = errors.New("signature: invalid config")
+	// ErrEmptyToken means the token is empty: a configuration error, so it
+	// wraps [ErrInvalidConfig]. An empty token never verifies anything.
+	ErrEmptyToken = fmt.Errorf("%w: empty token", ErrInvalidConfig)
 	// ErrMissingParams means timestamp, nonce or signature is empty or
 	// absent. The wrapping error names which.
 	ErrMissingParams = errors.New("signature: missing parameter")
@@ -45,14 +50,22 @@ func Compute(token, timestamp, nonce string) string {
 // hex may be in upper or lower case and the comparison runs in constant
 // time. timestamp is the query's Unix time in seconds, as a decimal string.
 //
-// It returns nil on success, otherwise an error wrapping [ErrEmptyToken],
-// [ErrMissingParams] or [ErrMismatch], and, when [WithWindow] is given and the
-// signature matches, [ErrTimestamp] or [ErrStale].
+// It returns nil on success, otherwise an error wrapping [ErrEmptyToken] or
+// [ErrInvalidConfig] (a bad option), [ErrMissingParams] or [ErrMismatch],
+// and, when [WithWindow] is given and the signature matches, [ErrTimestamp]
+// or [ErrStale].
 //
 // See https://developers.weixin.qq.com/doc/offiaccount/en/Basic_Information/Access_Overview.html
 func Verify(token, timestamp, nonce, signature string, opts ...Option) error {
 	if token == "" {
 		return ErrEmptyToken
+	}
+	var o *options
+	if len(opts) > 0 { // none is the common case, and allocates nothing
+		var err error
+		if o, err = newOptions(opts); err != nil {
+			return err
+		}
 	}
 	var missing []string
 	for _, p := range []struct{ name, value string }{
@@ -68,15 +81,12 @@ func Verify(token, timestamp, nonce, signature string, opts ...Option) error {
 	if !sha1sort.Match(signature, token, timestamp, nonce) {
 		return ErrMismatch
 	}
-	if len(opts) == 0 {
-		return nil
-	}
-	return newOptions(opts).checkTime(timestamp)
+	return o.checkTime(timestamp)
 }
 
-// checkTime applies the optional timestamp window.
+// checkTime applies the optional timestamp window; o may be nil.
 func (o *options) checkTime(timestamp string) error {
-	if o.window <= 0 {
+	if o == nil || o.window <= 0 {
 		return nil
 	}
 	sec, err := strconv.ParseInt(timestamp, 10, 64)

@@ -124,7 +124,9 @@ func TestVerifyWindow(t *testing.T) {
 	}{
 		{"off by default, even a year late", "1714036504", []signature.Option{at(365 * 24 * time.Hour)}, nil},
 		{"off by default, even not a number", "soon", nil, nil},
-		{"zero window is off", "1714036504", []signature.Option{signature.WithWindow(0), at(time.Hour)}, nil},
+		{"zero window is a configuration error", "1714036504", []signature.Option{signature.WithWindow(0), at(0)}, signature.ErrInvalidConfig},
+		{"negative window is a configuration error", "1714036504", []signature.Option{signature.WithWindow(-time.Minute), at(0)}, signature.ErrInvalidConfig},
+		{"nil options are skipped", "1714036504", []signature.Option{nil, window, nil, at(0)}, nil},
 		{"on time", "1714036504", []signature.Option{window, at(0)}, nil},
 		{"at the old edge", "1714036504", []signature.Option{window, at(5 * time.Minute)}, nil},
 		{"at the future edge", "1714036504", []signature.Option{window, at(-5 * time.Minute)}, nil},
@@ -135,8 +137,10 @@ func TestVerifyWindow(t *testing.T) {
 		{"overflowing number", "99999999999999999999", []signature.Option{window, at(0)}, signature.ErrTimestamp},
 		{"largest int64", "9223372036854775807", []signature.Option{window, at(0)}, signature.ErrStale},
 		{"smallest int64", "-9223372036854775808", []signature.Option{window, at(0)}, signature.ErrStale},
-		{"nil clock means time.Now", "1714036504", []signature.Option{window, signature.WithNow(nil)}, signature.ErrStale},
-		{"later option wins", "1714036504", []signature.Option{window, signature.WithWindow(0), at(time.Hour)}, nil},
+		{"nil clock is a configuration error", "1714036504", []signature.Option{window, signature.WithNow(nil)}, signature.ErrInvalidConfig},
+		{"a bad option refuses even a good signature", "1714036504", []signature.Option{signature.WithNow(nil)}, signature.ErrInvalidConfig},
+		{"later option wins", "1714036504", []signature.Option{window, signature.WithWindow(2 * time.Hour), at(time.Hour)}, nil},
+		{"the real clock", "1714036504", []signature.Option{window}, signature.ErrStale},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -211,16 +215,17 @@ func TestVerifyRequest(t *testing.T) {
 
 func TestErrorsAreDistinct(t *testing.T) {
 	t.Parallel()
-	all := []error{signature.ErrEmptyToken, signature.ErrMissingParams, signature.ErrMismatch,
+	all := []error{signature.ErrInvalidConfig, signature.ErrEmptyToken, signature.ErrMissingParams, signature.ErrMismatch,
 		signature.ErrTimestamp, signature.ErrStale}
 	for i, a := range all {
 		assert.True(t, strings.HasPrefix(a.Error(), "signature: "), a.Error())
 		for j, b := range all {
-			if i != j {
+			if i != j && !(a == signature.ErrEmptyToken && b == signature.ErrInvalidConfig) {
 				assert.False(t, errors.Is(a, b), "%v is %v", a, b)
 			}
 		}
 	}
+	assert.ErrorIs(t, signature.ErrEmptyToken, signature.ErrInvalidConfig, "an empty token is a configuration error")
 }
 
 func BenchmarkVerify(b *testing.B) {
