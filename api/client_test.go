@@ -264,7 +264,7 @@ func TestResponseLimit(t *testing.T) {
 		_, _ = fmt.Fprintf(w, `{"ip_list":["%s"]}`, strings.Repeat("1", 2000))
 	}))
 	defer srv.Close()
-	c, err := api.NewClient(staticSource("t"), api.WithBaseURL(srv.URL), api.WithMaxBodyBytes(1000))
+	c, err := api.NewClient(staticSource("TOKEN_static_0001"), api.WithBaseURL(srv.URL), api.WithMaxBodyBytes(1000))
 	require.NoError(t, err)
 	_, err = c.Callback.IPs(context.Background())
 	require.ErrorIs(t, err, api.ErrInvalidResponse)
