@@ -39,6 +39,10 @@
 // reads it with ReadBody (bounded), decides by Content-Type, and calls
 // Scrub(err, Secrets(rawURL)...) on its own errors.
 //
+// [Int] (with [ParseInt]) decodes a number WeChat may send quoted, as
+// errcode and expires_in sometimes are. [IsCredential] names the query
+// parameters whose values are scrubbed.
+//
 // Values a caller puts in a POST body (the AppSecret of stable_token) are not
 // known to this package: wrap the error with [Scrub] and those values.
 //
