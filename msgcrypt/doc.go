@@ -16,36 +16,49 @@
 //	if err != nil {
 //		log.Fatal(err) // a bad key or an empty token/AppID
 //	}
-//	http.HandleFunc("/wechat", func(w http.ResponseWriter, r *http.Request) {
+//	mux := http.NewServeMux()
+//	mux.HandleFunc("/wechat", func(w http.ResponseWriter, r *http.Request) {
 //		if r.Method == http.MethodGet { // URL check: plain signature in every mode
 //			if signature.VerifyRequest(token, r) != nil {
 //				http.Error(w, "forbidden", http.StatusForbidden)
 //				return
 //			}
-//			io.WriteString(w, r.URL.Query().Get("echostr"))
+//			signature.WriteEcho(w, r) // echostr back, as plain text
 //			return
 //		}
 //		p, err := c.OpenRequest(r) // reads at most DefaultMaxBodyBytes
-//		if err != nil {
+//		switch {
+//		case errors.Is(err, msgcrypt.ErrBodyTooLarge):
+//			http.Error(w, "too large", http.StatusRequestEntityTooLarge)
+//			return
+//		case err != nil:
 //			http.Error(w, "forbidden", http.StatusForbidden)
 //			return
 //		}
 //		msg, err := message.Parse(p.Plaintext)
 //		if err != nil {
-//			io.WriteString(w, "success") // nothing to say
+//			http.Error(w, "bad push", http.StatusBadRequest)
 //			return
 //		}
-//		reply, _ := xml.Marshal(answer(msg)) // your reply XML, for example from package reply
-//		out, err := p.Seal(reply)
+//		text, ok := msg.(*message.Text)
+//		if !ok {
+//			io.WriteString(w, reply.Success) // nothing to say
+//			return
+//		}
+//		out, err := reply.NewText(text, "you said: "+text.Content).Marshal()
+//		if err == nil {
+//			out, err = p.Seal(out) // encrypted in the compatible and safe modes
+//		}
 //		if err != nil {
-//			io.WriteString(w, "success")
+//			io.WriteString(w, reply.Success)
 //			return
 //		}
 //		w.Write(out)
 //	})
 //
 // Frameworks other than net/http read the body themselves (bounded, see
-// [DefaultMaxBodyBytes]) and call Open with the query as url.Values.
+// [DefaultMaxBodyBytes]: answer a longer one with 413) and call Open with
+// the query as url.Values.
 // [Crypter.Decrypt] and [Crypter.Encrypt] are the same steps without the
 // query handling.
 //
@@ -59,10 +72,15 @@
 //
 // In plain mode the query signature does not cover the body, so a captured
 // query could carry any body in clear; once the account is in safe mode,
-// [WithRequireEncryption] refuses plain pushes.
+// [WithRequireEncryption] refuses plain pushes. To switch an account from
+// plain to safe mode without refusing a push, run without it while the
+// console changes mode, then add it (the echo example shows the steps).
 //
-// The signature is checked, in constant time, before anything is decrypted.
-// No error carries the token, a key, a plaintext or a computed signature.
+// The signature is checked, in constant time, before anything is decoded:
+// Open finds <Encrypt> with a bounded scan that allocates nothing, so a
+// forged push costs microseconds whatever its body, and parses nothing.
+// [WithWindow] adds an optional check of the timestamp. No error carries
+// the token, a key, a plaintext or a computed signature.
 //
 // The official references are
 // https://developers.weixin.qq.com/doc/oplatform/en/Third-party_Platforms/Message_Encryption/Technical_Plan.html
