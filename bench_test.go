@@ -47,7 +47,7 @@ const (
 	xmlContentType = "application/xml; charset=utf-8"
 )
 
-// plainHandler checks the signature, reads the body (at most 1 MiB), parses
+// plainHandler checks the signature, reads the body (at most 256 KiB), parses
 // it and echoes a text message as a text reply.
 func plainHandler(token string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -55,7 +55,7 @@ func plainHandler(token string) http.Handler {
 			http.Error(w, "forbidden", http.StatusForbidden)
 			return
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 256<<10))
 		if err != nil {
 			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
 			return

@@ -22,18 +22,20 @@
 // framework; net/http helpers sit on top. None of them depends on anything
 // beyond the standard library.
 //
-// A complete plain-mode handler, which echoes text messages back:
+// A complete plain-mode handler, which answers WeChat's server
+// verification and echoes text messages back (README.md shows the same
+// handler with its test):
 //
 //	func handle(w http.ResponseWriter, r *http.Request) {
 //		if err := signature.VerifyRequest(token, r); err != nil {
 //			http.Error(w, "bad signature", http.StatusForbidden)
 //			return
 //		}
-//		if r.Method == http.MethodGet { // server verification
-//			io.WriteString(w, r.URL.Query().Get("echostr"))
+//		if r.Method == http.MethodGet { // WeChat's server verification
+//			signature.WriteEcho(w, r) // echostr as text/plain, never as HTML
 //			return
 //		}
-//		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+//		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 256<<10)) // pushes are a few KiB
 //		if err != nil {
 //			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
 //			return
@@ -43,13 +45,13 @@
 //			http.Error(w, "bad push", http.StatusBadRequest)
 //			return
 //		}
-//		if text, ok := msg.(*message.Text); ok {
-//			if out, err := reply.NewText(text, text.Content).Marshal(); err == nil {
+//		if m, ok := msg.(*message.Text); ok {
+//			if out, err := reply.NewText(m, "you said: "+m.Content).Marshal(); err == nil {
 //				w.Write(out)
 //				return
 //			}
 //		}
-//		io.WriteString(w, reply.Success) // no reply, and no retry
+//		io.WriteString(w, reply.Success) // "no reply", and WeChat does not retry
 //	}
 //
 // The program in examples/echo is this handler grown into a server, with

@@ -14,7 +14,7 @@ import (
 const xmlType = "application/xml; charset=utf-8"
 
 // WxmpPlain returns the plain-mode handler a user of wxmp writes, as in the
-// README: check the query signature, read the body (at most 1 MiB), parse
+// README: check the query signature, read the body (at most 256 KiB), parse
 // it, and echo a text message back as a text reply.
 func WxmpPlain(token string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -22,7 +22,7 @@ func WxmpPlain(token string) http.Handler {
 			http.Error(w, "forbidden", http.StatusForbidden)
 			return
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 256<<10))
 		if err != nil {
 			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
 			return
