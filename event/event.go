@@ -43,6 +43,28 @@ var (
 	ErrNotEvent error = wire.NewSentinel(pkgName, wire.KindNotEvent)
 	// ErrNoEvent is returned when an event push has no Event element.
 	ErrNoEvent error = wire.NewSentinel(pkgName, wire.KindNoEvent)
+	// ErrTooComplex: the push nests deeper than MaxDepth, or holds more
+	// than MaxTokens tokens or MaxAttrs attributes. It is refused before
+	// encoding/xml reads it, in microseconds whatever its size.
+	ErrTooComplex error = wire.NewSentinel(pkgName, wire.KindTooComplex)
+)
+
+// Parse limits. WeChat's pushes are flat and small: the deepest documented
+// ones ([MassSendJobFinish]'s CopyrightCheckResult>ResultList>item>ArticleIdx,
+// [PicSysPhoto]'s SendPicsInfo>PicList>item>PicMd5Sum) nest five deep, root
+// included; the largest (a mass send of eight articles) holds about 300
+// tokens; none has attributes. [Parse] refuses a push past any limit with
+// ErrTooComplex, whichever way it reads it. They are the same values as
+// message's.
+const (
+	// MaxDepth is how deeply elements may nest, the root counting as 1.
+	MaxDepth = wire.MaxDepth
+	// MaxTokens is how many start tags (empty-element tags included),
+	// CDATA sections, comments, processing instructions (the XML
+	// declaration included) and directives a push may hold.
+	MaxTokens = wire.MaxTokens
+	// MaxAttrs is how many attributes a push may hold in all.
+	MaxAttrs = wire.MaxAttrs
 )
 
 const pkgName = "event"
@@ -65,6 +87,8 @@ func sentinel(k wire.Kind) *wire.Sentinel {
 		err = ErrNotEvent
 	case wire.KindNoEvent:
 		err = ErrNoEvent
+	case wire.KindTooComplex:
+		err = ErrTooComplex
 	default:
 		return wire.NewSentinel(pkgName, k)
 	}
@@ -89,8 +113,10 @@ func sentinel(k wire.Kind) *wire.Sentinel {
 // Numbers may arrive as CDATA or with white space around them; both parse.
 // An empty numeric element is zero.
 //
-// Errors wrap ErrEmptyBody, ErrNotXML, ErrRootElement, ErrNoMsgType,
-// ErrNotEvent, ErrNoEvent or ErrInvalidNumber; Parse never panics, and no
+// A push past the parse limits (MaxDepth, MaxTokens, MaxAttrs) is
+// ErrTooComplex. Errors wrap ErrEmptyBody, ErrNotXML, ErrTooComplex,
+// ErrRootElement, ErrNoMsgType, ErrNotEvent, ErrNoEvent or
+// ErrInvalidNumber; Parse never panics, and no
 // part of the body is put into an error (a syntax error gives its line
 // number only). Parse does not keep body: Unknown values hold their own
 // copy. Most callers use message.Parse, which calls Parse for event pushes.

@@ -23,6 +23,7 @@ func messageSentinels() map[error]error {
 		message.ErrNoMsgType:     event.ErrNoMsgType,
 		message.ErrInvalidNumber: event.ErrInvalidNumber,
 		message.ErrNoEvent:       event.ErrNoEvent,
+		message.ErrTooComplex:    event.ErrTooComplex,
 	}
 }
 

@@ -54,6 +54,28 @@ var (
 	ErrInvalidNumber error = wire.NewSentinel(pkgName, wire.KindInvalidNumber)
 	// ErrNoEvent: MsgType is "event" but there is no Event element.
 	ErrNoEvent error = wire.NewSentinel(pkgName, wire.KindNoEvent)
+	// ErrTooComplex: the push nests deeper than MaxDepth, or holds more
+	// than MaxTokens tokens or MaxAttrs attributes. It is refused before
+	// encoding/xml reads it, in microseconds whatever its size.
+	ErrTooComplex error = wire.NewSentinel(pkgName, wire.KindTooComplex)
+)
+
+// Parse limits. WeChat's pushes are flat and small: the deepest documented
+// ones (a mass-send result's CopyrightCheckResult>ResultList>item>ArticleIdx,
+// a menu picture event's SendPicsInfo>PicList>item>PicMd5Sum) nest five
+// deep, root included; the largest (a mass send of eight articles) holds
+// about 300 tokens; none has attributes. [Parse] refuses a push past any
+// limit with ErrTooComplex, whichever way it reads it. They are the same
+// values as event's.
+const (
+	// MaxDepth is how deeply elements may nest, the root counting as 1.
+	MaxDepth = wire.MaxDepth
+	// MaxTokens is how many start tags (empty-element tags included),
+	// CDATA sections, comments, processing instructions (the XML
+	// declaration included) and directives a push may hold.
+	MaxTokens = wire.MaxTokens
+	// MaxAttrs is how many attributes a push may hold in all.
+	MaxAttrs = wire.MaxAttrs
 )
 
 const pkgName = "message"
@@ -74,6 +96,8 @@ func sentinel(k wire.Kind) *wire.Sentinel {
 		err = ErrInvalidNumber
 	case wire.KindNoEvent:
 		err = ErrNoEvent
+	case wire.KindTooComplex:
+		err = ErrTooComplex
 	default:
 		return wire.NewSentinel(pkgName, k)
 	}
@@ -91,9 +115,10 @@ func sentinel(k wire.Kind) *wire.Sentinel {
 // is Unknown).
 //
 // Leading white space, a byte order mark, an XML declaration, CDATA or
-// entity-escaped text and CRLF line ends are all accepted. Errors wrap
-// ErrEmptyBody, ErrNotXML, ErrRootElement, ErrNoMsgType, ErrNoEvent or
-// ErrInvalidNumber; Parse never panics, and no part of the body is put into
+// entity-escaped text and CRLF line ends are all accepted. A push past the
+// parse limits (MaxDepth, MaxTokens, MaxAttrs) is ErrTooComplex. Errors wrap
+// ErrEmptyBody, ErrNotXML, ErrTooComplex, ErrRootElement, ErrNoMsgType,
+// ErrNoEvent or ErrInvalidNumber; Parse never panics, and no part of the body is put into
 // an error (a syntax error gives its line number only), so errors are safe
 // to log even when the body is a decrypted safe-mode push.
 //

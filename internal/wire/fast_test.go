@@ -403,7 +403,7 @@ func TestFastPathLeaves(t *testing.T) {
 		"<xml><S><![CDATA[open</S></xml>",
 		"<xml><中>x</中></xml>",
 		"<xml><S1.-_>x</S1.-_><1S>x</1S></xml>",
-		"<xml>" + strings.Repeat("<a>", maxDepth) + strings.Repeat("</a>", maxDepth) + "</xml>",
+		"<xml>" + strings.Repeat("<a>", MaxDepth) + strings.Repeat("</a>", MaxDepth) + "</xml>",
 	} {
 		_, ok := fastDecode(t, []byte(body), reflect.TypeFor[kinds]())
 		assert.False(t, ok, "%q", body)

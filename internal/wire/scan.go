@@ -13,18 +13,19 @@ import (
 // encoding/xml reads (tags that match, characters XML allows, valid UTF-8,
 // entities, "]]>" outside CDATA). It never reports an error: whatever it
 // does not take (comments, processing instructions, a DOCTYPE, attributes,
-// name spaces, white space inside tags, another root, deep nesting) it
-// leaves to encoding/xml, which decides, errors included. The differential
+// name spaces, white space inside tags, another root) it leaves to
+// encoding/xml, which decides, errors included. A body past a parse limit
+// (MaxDepth, MaxTokens, MaxAttrs) it leaves too, as soon as it gets there:
+// CheckLimits, which the fallback runs first, refuses it just as fast. The differential
 // fuzz tests hold it to that: whenever Scan and the decoder accept a body,
 // encoding/xml accepts it too and gives the same values.
 
-// maxDepth is how deeply elements may nest, the root included, before Scan
-// leaves a body to encoding/xml. WeChat's pushes nest four deep at most.
-const maxDepth = 32
-
 // maxPooledTokens bounds the token list a pooled Doc keeps, so that one
-// huge push does not pin its memory in the pool.
-const maxPooledTokens = 4096
+// huge push does not pin its memory in the pool. It is the most tokens a
+// push within MaxTokens can have (text between each two of them), so that
+// a push at the limit, or a hostile one that Scan leaves there, does not
+// allocate a new list each time.
+const maxPooledTokens = 2*MaxTokens + 2
 
 // maxPooledBytes bounds each byte buffer a pooled Doc keeps.
 const maxPooledBytes = 64 << 10
@@ -80,7 +81,7 @@ func Scan(body []byte) (*Doc, bool) {
 	}
 	d := docPool.Get().(*Doc)
 	d.body = body
-	if !d.scan(root) {
+	if !d.scan(root, root > 0) {
 		d.Release()
 		return nil, false
 	}
@@ -140,20 +141,26 @@ func (d *Doc) Release() {
 // or byte order mark. It is the caller's memory, not a copy.
 func (d *Doc) Body() []byte { return d.body }
 
-// scan fills d.toks from d.body, whose root element starts at root. It
-// stops at the root's end tag, ignoring anything after it as xml.Unmarshal
-// does, and returns false for anything the fast path does not read.
-func (d *Doc) scan(root int) bool {
-	toks, ok := scanTokens(d.body, root, d.toks[:0])
+// scan fills d.toks from d.body, whose root element starts at root, after
+// an XML declaration if decl is set. It stops at the root's end tag,
+// ignoring anything after it as xml.Unmarshal does, and returns false for
+// anything the fast path does not read.
+func (d *Doc) scan(root int, decl bool) bool {
+	toks, ok := scanTokens(d.body, root, decl, d.toks[:0])
 	d.toks = toks
 	return ok
 }
 
 // scanTokens appends the tokens of the root element that starts at b[root]
-// to toks.
-func scanTokens(b []byte, root int, toks []token) ([]token, bool) {
-	var open [maxDepth]int32 // the open elements, as indexes into toks
+// to toks. It counts what CheckLimits counts, the XML declaration included
+// when decl is set, and returns false past a limit.
+func scanTokens(b []byte, root int, decl bool, toks []token) ([]token, bool) {
+	var open [MaxDepth]int32 // the open elements, as indexes into toks
 	depth := 0
+	var limits limitCounter
+	if decl {
+		limits.tokens++
+	}
 	for i := root; i < len(b); {
 		if b[i] != '<' {
 			// Mostly the white space between elements: read that here,
@@ -209,16 +216,18 @@ func scanTokens(b []byte, root int, toks []token) ([]token, bool) {
 			if !bytes.HasPrefix(b[i:], []byte(cdataOpen)) || depth == 0 {
 				return toks, false
 			}
+			limits.tokens++
 			start := i + len(cdataOpen)
 			end, flags, ok := scanCDATA(b, start)
-			if !ok {
+			if !ok || limits.tokens > MaxTokens {
 				return toks, false
 			}
 			toks = append(toks, token{kind: tokText, flags: flags | textCDATA, start: int32(start), end: int32(end)})
 			i = end + len("]]>")
 		case isNameStart(c):
 			nameEnd := scanName(b, i+1)
-			if depth == maxDepth || depth == 0 && i != root || nameEnd == len(b) {
+			limits.tokens++
+			if depth == MaxDepth || limits.tokens > MaxTokens || depth == 0 && i != root || nameEnd == len(b) {
 				return toks, false
 			}
 			idx := int32(len(toks))
@@ -226,7 +235,7 @@ func scanTokens(b []byte, root int, toks []token) ([]token, bool) {
 			end, empty := nameEnd+1, false
 			if b[nameEnd] != '>' {
 				var ok bool
-				end, empty, ok = scanAttrs(b, nameEnd)
+				end, empty, ok = scanAttrs(b, nameEnd, &limits)
 				if !ok {
 					return toks, false
 				}
@@ -253,8 +262,9 @@ func scanTokens(b []byte, root int, toks []token) ([]token, bool) {
 // checks them and otherwise ignored, as encoding/xml ignores them for every
 // type the fast path fills. An attribute named xmlns, which would put
 // elements in a name space, and attribute names with a ':' are left to
-// encoding/xml.
-func scanAttrs(b []byte, i int) (end int, empty, ok bool) {
+// encoding/xml, and so is a tag that takes the attributes past MaxAttrs
+// (counted in limits).
+func scanAttrs(b []byte, i int, limits *limitCounter) (end int, empty, ok bool) {
 	for {
 		j := skipSpace(b, i)
 		if j >= len(b)-1 {
@@ -279,7 +289,8 @@ func scanAttrs(b []byte, i int) (end int, empty, ok bool) {
 			return 0, false, false
 		}
 		valueEnd, ok := scanAttrValue(b, j+1, b[j])
-		if !ok {
+		limits.attrs++
+		if !ok || limits.attrs > MaxAttrs {
 			return 0, false, false
 		}
 		i = valueEnd + 1

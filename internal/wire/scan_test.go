@@ -213,7 +213,7 @@ func TestScanLeaves(t *testing.T) {
 		"<xml><A/ ></xml>",
 		"<xml></ A></xml>",
 		"<xml><A></A ></xml",
-		"<xml>" + strings.Repeat("<a>", maxDepth) + strings.Repeat("</a>", maxDepth) + "</xml>",
+		"<xml>" + strings.Repeat("<a>", MaxDepth) + strings.Repeat("</a>", MaxDepth) + "</xml>",
 	} {
 		d, ok := Scan([]byte(body))
 		if ok {

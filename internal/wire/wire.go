@@ -36,10 +36,11 @@ type Probe struct {
 	Event        string   `xml:"Event"`
 }
 
-// ReadProbe checks that body is one XML document with root <xml> and reads
-// its Probe, in a single pass over the body. Its errors wrap ErrEmptyBody,
-// ErrNotXML, ErrRootElement or ErrInvalidNumber; it does not check that
-// MsgType is set. The input never appears in an error.
+// ReadProbe checks that body is one XML document with root <xml> within the
+// parse limits (see CheckLimits) and reads its Probe. Its errors wrap
+// ErrEmptyBody, ErrNotXML, ErrTooComplex, ErrRootElement or
+// ErrInvalidNumber; it does not check that MsgType is set. The input never
+// appears in an error.
 func ReadProbe(body []byte) (Probe, error) {
 	var p Probe
 	body = Trim(body)
@@ -48,6 +49,9 @@ func ReadProbe(body []byte) (Probe, error) {
 	}
 	if body[0] != '<' {
 		return p, errorf(ErrNotXML, "text before the root element")
+	}
+	if err := CheckLimits(body); err != nil {
+		return p, err
 	}
 	if err := xml.Unmarshal(body, &p); err != nil {
 		// The tag on XMLName makes encoding/xml refuse another root
@@ -65,8 +69,8 @@ func ReadProbe(body []byte) (Probe, error) {
 }
 
 // Decode unmarshals body (after Trim) into v, a pointer, as xml.Unmarshal
-// does. Its errors wrap ErrNotXML or ErrInvalidNumber, and never carry the
-// input. A body the fast path reads (see Scan) into a v whose fields are
+// does, within the parse limits (see CheckLimits). Its errors wrap
+// ErrNotXML, ErrTooComplex or ErrInvalidNumber, and never carry the input. A body the fast path reads (see Scan) into a v whose fields are
 // all zero is decoded by the fast path; anything else goes to DecodeXML.
 func Decode(body []byte, v any) error {
 	if decodeFast(body, v) {
@@ -90,10 +94,14 @@ func decodeFast(body []byte, v any) bool {
 	return d.Decode(v)
 }
 
-// DecodeXML is Decode with encoding/xml alone: the fallback of the fast
-// path, and the reference its tests compare it with.
+// DecodeXML is Decode with encoding/xml alone (after CheckLimits): the
+// fallback of the fast path, and the reference its tests compare it with.
 func DecodeXML(body []byte, v any) error {
-	if err := xml.Unmarshal(Trim(body), v); err != nil {
+	body = Trim(body)
+	if err := CheckLimits(body); err != nil {
+		return err
+	}
+	if err := xml.Unmarshal(body, v); err != nil {
 		return classify(err)
 	}
 	return nil

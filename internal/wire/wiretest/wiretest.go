@@ -60,6 +60,13 @@ func Variants(push []byte) [][]byte {
 	add(wrap("<xml>", in, "<Extra><Nested a='1' b=\"2\">x</Nested><Empty/></Extra></xml>"))
 	add(wrap("<xml>", in, "<Extra xmlns='urn:y'><y:Nested xmlns:y='urn:z'/></Extra></xml>"))
 	add(wrap("<xml>", in, "<Extra><a><b><c><d><e><f>deep</f></e></d></c></b></a></Extra></xml>"))
+	// Around the parse limits (wire.MaxDepth 16, MaxAttrs 256), which
+	// this package cannot import: nested 16 and 17 deep, and 256 and 257
+	// attributes.
+	add(wrap("<xml>", in, strings.Repeat("<a>", 15), strings.Repeat("</a>", 15), "</xml>"))
+	add(wrap("<xml>", in, strings.Repeat("<a>", 16), strings.Repeat("</a>", 16), "</xml>"))
+	add(wrap("<xml>", in, "<a", strings.Repeat(" b=''", 256), "/></xml>"))
+	add(wrap("<xml>", in, "<a", strings.Repeat(" b=''", 257), "/></xml>"))
 	add(wrap("<xml>text before", in, "text after</xml>"))
 	add(wrap("<xml>]]>", in, "</xml>"))
 	add(wrap("<xml>\x00", in, "</xml>"))
