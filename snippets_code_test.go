@@ -13,7 +13,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -259,39 +258,6 @@ func TestEcho(t *testing.T) {
 	if res.Reply.Content != "hi" {
 		t.Errorf("reply %q, want the echo", res.Reply.Content)
 	}
-}
-
-// serve is signature/doc.go's snippet.
-func serve(w http.ResponseWriter, r *http.Request) {
-	if err := signature.VerifyRequest(token, r); err != nil {
-		http.Error(w, "forbidden", http.StatusForbidden)
-		return
-	}
-	if r.Method == http.MethodGet {
-		signature.WriteEcho(w, r) // URL check: echostr back, as plain text
-		return
-	}
-	// POST: a push; see package msgcrypt for encrypted ones.
-}
-
-// TestSignatureDoc: signature/doc.go's handler answers a signed
-// verification GET with the echostr as plain text, and refuses a forged
-// one.
-func TestSignatureDoc(t *testing.T) {
-	t.Parallel()
-	const ts, nonce = "1700000000", "42"
-	q := url.Values{"timestamp": {ts}, "nonce": {nonce}, "echostr": {"<b>hi</b>"}}
-	q.Set("signature", signature.Compute(token, ts, nonce))
-	w := httptest.NewRecorder()
-	serve(w, httptest.NewRequest(http.MethodGet, "/wechat?"+q.Encode(), nil))
-	assert.Equal(t, http.StatusOK, w.Code)
-	assert.Equal(t, "<b>hi</b>", w.Body.String())
-	assert.Equal(t, "text/plain; charset=utf-8", w.Header().Get("Content-Type"))
-
-	q.Set("signature", strings.Repeat("0", 40))
-	w = httptest.NewRecorder()
-	serve(w, httptest.NewRequest(http.MethodGet, "/wechat?"+q.Encode(), nil))
-	assert.Equal(t, http.StatusForbidden, w.Code)
 }
 
 // oauthDoc holds oauth/doc.go's snippet; r is the callback's request, and
