@@ -16,6 +16,11 @@ const (
 	NameTemplateSendJobFinish = "TEMPLATESENDJOBFINISH"
 	NameMassSendJobFinish     = "MASSSENDJOBFINISH"
 	NamePublishJobFinish      = "PUBLISHJOBFINISH"
+	// NameFreePublishJobFinish is the name the XML example of the
+	// official publish callback page uses, while the page's table and the
+	// pushes developers report say PUBLISHJOBFINISH. Both parse as
+	// [PublishJobFinish].
+	NameFreePublishJobFinish = "FREEPUBLISHJOBFINISH"
 )
 
 // Values of [TemplateSendJobFinish].Status. Mind the space after the colon
@@ -230,8 +235,9 @@ func (s PublishStatus) String() string {
 }
 
 // PublishJobFinish reports the end of an article publish job (发布; Event
-// "PUBLISHJOBFINISH"). Its FromUserName is the publishing assistant's
-// account, "mphelper", not a user.
+// "PUBLISHJOBFINISH", or "FREEPUBLISHJOBFINISH" as the official page's
+// example writes it; Event keeps the name as it arrived). Its FromUserName
+// is the publishing assistant's account, "mphelper", not a user.
 //
 // See https://developers.weixin.qq.com/doc/offiaccount/Publish/Callback_on_finish.html
 type PublishJobFinish struct {

@@ -169,19 +169,28 @@ type UserScanProductVerifyAction struct {
 
 // UserAuthorizeInvoice is sent when a user authorises (or fails to
 // authorise) the merchant to issue an electronic invoice into their card
-// pack (Event "user_authorize_invoice"). SuccOrderID (wire name
-// "SuccOrderId") or FailOrderID (wire name "FailOrderId") holds the order
-// number, AppID (wire name "AppId") the account's AppID and Source where
-// the authorisation came from ("web" for an H5 page in WeChat, "app").
+// pack (Event "user_authorize_invoice").
 //
-// See https://mp.weixin.qq.com/wiki?id=mp1497082828_r1cI2
+// See https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html
+// (section 6, 收取授权完成事件推送)
 type UserAuthorizeInvoice struct {
 	Header
-	Event       string `xml:"Event"`
+	Event string `xml:"Event"`
+	// SuccOrderID (wire name "SuccOrderId") is the order number when the
+	// authorisation succeeded and FailOrderID (wire name "FailOrderId")
+	// when it failed; one of the two is set.
 	SuccOrderID string `xml:"SuccOrderId"`
 	FailOrderID string `xml:"FailOrderId"`
-	AppID       string `xml:"AppId"`
-	Source      string `xml:"Source"`
+	// AuthorizeAppID (wire name "AuthorizeAppId") is the AppID the
+	// authorisation page's link was requested with.
+	AuthorizeAppID string `xml:"AuthorizeAppId"`
+	// Source is where the invoice was requested: "web" (an Official
+	// Account page), "app", "wxa" (a Mini Program) or "wap" (a mobile web
+	// page).
+	Source string `xml:"Source"`
+	// AppID (wire name "AppId") is not in the official table, but older
+	// samples (wechatpy's) carry it in place of AuthorizeAppId.
+	AppID string `xml:"AppId"`
 }
 
 // UpdateInvoiceStatus is sent when the reimbursement status of an invoice

@@ -175,6 +175,17 @@ func TestParseFixtures(t *testing.T) {
 				}},
 			},
 		}},
+		// The official page's example names the event FREEPUBLISHJOBFINISH.
+		{"doc_freepublishjobfinish.xml", &event.PublishJobFinish{
+			Header: hdr("gh_4d00ed8d6399", "oV5CrjpxgaGXNHIQigzNlgLTnwic", 1481013459), Event: "FREEPUBLISHJOBFINISH",
+			PublishEventInfo: event.PublishEventInfo{
+				PublishID: "2247503051", PublishStatus: event.PublishSucceeded,
+				ArticleID: "b5O8OUgHUsT8qjPd9YSmbRT_KlyLJIRNx8N8j2JZQ3g",
+				ArticleDetail: event.ArticleDetail{Count: 1, Items: []event.ArticleDetailItem{
+					{Idx: 1, ArticleURL: "ARTICLE_URL"},
+				}},
+			},
+		}},
 		{"doc_publishjobfinish_fail.xml", &event.PublishJobFinish{
 			Header: hdr("gh_4d00ed8d6399", "mphelper", 1700000010), Event: "PUBLISHJOBFINISH",
 			PublishEventInfo: event.PublishEventInfo{
@@ -357,6 +368,10 @@ func TestParseFixtures(t *testing.T) {
 		{"wechatpy_user_authorize_invoice.xml", &event.UserAuthorizeInvoice{
 			Header: hdr("gh_fc0a06a20993", "oZI8Fj040-be6rlDohc6gkoPOQTQ", 1475134700), Event: "user_authorize_invoice",
 			SuccOrderID: "1202933957956", AppID: "wx1234567887654321",
+		}},
+		{"doc_user_authorize_invoice.xml", &event.UserAuthorizeInvoice{
+			Header: hdr("gh_fc0a06a20993", "oZI8Fj040-be6rlDohc6gkoPOQTQ", 1475134700), Event: "user_authorize_invoice",
+			SuccOrderID: "1202933957956", AuthorizeAppID: "wx1234567887654321", Source: "web",
 		}},
 		{"doc_update_invoice_status.xml", &event.UpdateInvoiceStatus{
 			Header: hdr(gh, user, 1700000031), Event: "update_invoice_status",

@@ -26,6 +26,7 @@ func knownNames() []string {
 		NameTemplateSendJobFinish,
 		NameMassSendJobFinish,
 		NamePublishJobFinish,
+		NameFreePublishJobFinish,
 		NameSubscribeMsgPopup,
 		NameSubscribeMsgChange,
 		NameSubscribeMsgSent,
@@ -108,7 +109,7 @@ func newExact(name string) Event {
 		return new(TemplateSendJobFinish)
 	case NameMassSendJobFinish:
 		return new(MassSendJobFinish)
-	case NamePublishJobFinish:
+	case NamePublishJobFinish, NameFreePublishJobFinish:
 		return new(PublishJobFinish)
 	case NameSubscribeMsgPopup:
 		return new(SubscribeMsgPopup)
