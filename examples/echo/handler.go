@@ -17,15 +17,19 @@ import (
 	"github.com/wxmp/wxmp/signature"
 )
 
-// maxBody is the largest push the handler reads. WeChat's pushes are a few
-// kilobytes; anything past 1 MiB gets 413.
-const maxBody = 1 << 20
+// maxBody is the largest push the handler reads: msgcrypt's default, sized
+// to real pushes in every mode (see its doc). A longer body gets 413.
+const maxBody = msgcrypt.DefaultMaxBodyBytes
 
 // handler serves WeChat's GET verification and POST pushes on one path.
 type handler struct {
 	token string
-	// crypter opens pushes in all three modes and seals replies; nil when
-	// no EncodingAESKey is configured, and then only plain pushes are
+	// sigOpts are the options of the plain signature check: the timestamp
+	// window, if any.
+	sigOpts []signature.Option
+	// crypter opens compatible- and safe-mode pushes, and plain ones too
+	// when WECHAT_ACCEPT_PLAIN is on, and seals replies; nil when no
+	// EncodingAESKey is configured, and then only plain pushes are
 	// accepted.
 	crypter *msgcrypt.Crypter
 	log     *slog.Logger
@@ -43,24 +47,16 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// verify answers the server verification GET: echostr back, verbatim, when
-// the signature is valid.
+// verify answers the server verification GET: echostr back, verbatim and
+// as plain text, when the signature is valid.
 func (h *handler) verify(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	if status, reason := h.checkSignature(q); status != http.StatusOK {
+	if status, reason := h.checkSignature(r.URL.Query()); status != http.StatusOK {
 		h.log.Warn("verification refused", "status", status, "reason", reason)
 		http.Error(w, reason, status)
 		return
 	}
-	echostr := q.Get("echostr")
-	if echostr == "" {
-		http.Error(w, "missing echostr", http.StatusBadRequest)
-		return
-	}
 	h.log.Info("verification passed")
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	io.WriteString(w, echostr)
+	signature.WriteEcho(w, r)
 }
 
 // push answers one message or event push with a passive reply.
@@ -124,7 +120,7 @@ func (h *handler) open(w http.ResponseWriter, r *http.Request) (p *msgcrypt.Push
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return nil, http.StatusRequestEntityTooLarge, "body over 1 MiB"
+			return nil, http.StatusRequestEntityTooLarge, fmt.Sprintf("body over %d bytes", maxBody)
 		}
 		return nil, http.StatusBadRequest, "cannot read body"
 	}
@@ -137,6 +133,10 @@ func (h *handler) open(w http.ResponseWriter, r *http.Request) (p *msgcrypt.Push
 		return p, http.StatusOK, ""
 	case errors.Is(err, msgcrypt.ErrSignatureMismatch), errors.Is(err, msgcrypt.ErrAppIDMismatch):
 		return nil, http.StatusForbidden, "invalid signature or AppID"
+	case errors.Is(err, msgcrypt.ErrStale), errors.Is(err, msgcrypt.ErrTimestamp):
+		return nil, http.StatusForbidden, "timestamp outside the allowed window"
+	case errors.Is(err, msgcrypt.ErrBodyTooLarge):
+		return nil, http.StatusRequestEntityTooLarge, fmt.Sprintf("body over %d bytes", maxBody)
 	case errors.Is(err, msgcrypt.ErrNotEncrypted):
 		return nil, http.StatusForbidden, "plain push refused: this server expects encrypted pushes"
 	case errors.Is(err, msgcrypt.ErrMissingParams):
@@ -152,12 +152,14 @@ func (h *handler) open(w http.ResponseWriter, r *http.Request) (p *msgcrypt.Push
 // the token. It returns 200 when they match, else the status to answer with
 // and a short reason (which never includes the token or a signature).
 func (h *handler) checkSignature(q url.Values) (status int, reason string) {
-	err := signature.VerifyQuery(h.token, q)
+	err := signature.VerifyQuery(h.token, q, h.sigOpts...)
 	switch {
 	case err == nil:
 		return http.StatusOK, ""
 	case errors.Is(err, signature.ErrMissingParams):
 		return http.StatusBadRequest, "missing signature, timestamp or nonce"
+	case errors.Is(err, signature.ErrStale), errors.Is(err, signature.ErrTimestamp):
+		return http.StatusForbidden, "timestamp outside the allowed window"
 	default:
 		return http.StatusForbidden, "invalid signature"
 	}

@@ -246,7 +246,7 @@ func TestPushRefusals(t *testing.T) {
 		{"wrong root", signedQuery(testToken), []byte("<root><MsgType>text</MsgType></root>"), http.StatusBadRequest},
 		{"no MsgType", signedQuery(testToken), []byte("<xml><Content>x</Content></xml>"), http.StatusBadRequest},
 		{"bad number", signedQuery(testToken), []byte("<xml><MsgType>text</MsgType><CreateTime>soon</CreateTime></xml>"), http.StatusBadRequest},
-		{"over 1 MiB", signedQuery(testToken), bytes.Repeat([]byte(" "), maxBody+1), http.StatusRequestEntityTooLarge},
+		{"over the body limit", signedQuery(testToken), bytes.Repeat([]byte(" "), maxBody+1), http.StatusRequestEntityTooLarge},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
