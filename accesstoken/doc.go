@@ -7,15 +7,17 @@
 //
 //	src, err := accesstoken.New(os.Getenv("WECHAT_APPID"), os.Getenv("WECHAT_SECRET"))
 //	if err != nil {
-//		return err // ErrInvalidConfig
+//		return err // ErrInvalidConfig: an empty AppID or AppSecret
 //	}
 //	tok, err := src.Token(ctx)
 //	if errors.Is(err, accesstoken.ErrIPNotWhitelisted) {
-//		// add this server's IP to IP白名单 under 设置与开发 → 基本配置
+//		return fmt.Errorf("add this server to the IP whitelist: %w", err)
 //	}
 //	// … call an API with tok; if it answers 40001, 40014 or 42001:
-//	_ = src.Invalidate(ctx, tok) // forgets tok only if it is still the cached one
-//	tok, err = src.Token(ctx)    // then retry the call once
+//	if err := src.Invalidate(ctx, tok); err != nil {
+//		return err // only a Store's error
+//	}
+//	tok, err = src.Token(ctx) // forgot tok only if it was still cached; retry the call once
 //
 // Package api does that dance for every call; a Source is what its
 // NewClient takes.

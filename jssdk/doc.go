@@ -8,11 +8,23 @@
 // access token source:
 //
 //	tokens, err := accesstoken.New(appID, appSecret)
+//	if err != nil {
+//		return err
+//	}
 //	js, err := jssdk.New(appID, tokens)
-//	// in the handler that serves the page (or a small JSON endpoint the
-//	// page calls with location.href):
-//	cfg, err := js.Config(r.Context(), pageURL) // absolute, as location.href
-//	json.NewEncoder(w).Encode(cfg)              // {"appId","timestamp","nonceStr","signature"}
+//	if err != nil {
+//		return err
+//	}
+//	// … in the handler of a JSON endpoint the page calls with its location.href:
+//	mux.HandleFunc("GET /jssdk-config", func(w http.ResponseWriter, r *http.Request) {
+//		cfg, err := js.Config(r.Context(), r.FormValue("url"))
+//		if err != nil {
+//			http.Error(w, "cannot sign this page", http.StatusBadRequest)
+//			return
+//		}
+//		w.Header().Set("Content-Type", "application/json")
+//		json.NewEncoder(w).Encode(cfg) // {"appId","timestamp","nonceStr","signature"}
+//	})
 //
 // [Sign] is the pure function underneath, for a ticket that comes from
 // elsewhere. It drops the #fragment of the URL itself, the most reported
