@@ -227,8 +227,9 @@ func (s *Source) Token(ctx context.Context) (string, error) {
 	return t.AccessToken, err
 }
 
-// Current returns a token that is valid for at least the expiry delta by
-// the Source's clock, and its expiry.
+// Current returns a token that has not expired by the Source's clock, and
+// its expiry; normally more than the expiry delta of its life is left (see
+// below for when less is).
 //
 // From memory when the cached token is fresh: no I/O, no allocation. Else
 // from the Store, if one is set and holds a fresh token. Else it fetches one

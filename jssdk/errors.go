@@ -57,8 +57,8 @@ const (
 // such as {"errcode":40164,"errmsg":"invalid ip …, not in whitelist rid: …"}.
 // Match it with errors.As, or ask about a code with errors.Is and the
 // sentinels above. Msg never holds the access token: a server that echoes
-// it gets it replaced by REDACTED. Error's text ends with a hint in
-// parentheses for the codes above.
+// it gets it replaced by REDACTED. Error's text ends with [Error.Hint], in
+// parentheses, when there is one.
 type Error struct {
 	Code int    // errcode, e.g. 40164
 	Msg  string // errmsg; may end with " rid: …"
@@ -66,13 +66,15 @@ type Error struct {
 
 func (e *Error) Error() string {
 	s := fmt.Sprintf("jssdk: errcode %d: %s", e.Code, e.Msg)
-	if h := e.hint(); h != "" {
+	if h := e.Hint(); h != "" {
 		s += " (" + h + ")"
 	}
 	return s
 }
 
-func (e *Error) hint() string {
+// Hint says in plain words what to do about e.Code, or returns "" for a
+// code this package does not name.
+func (e *Error) Hint() string {
 	switch e.Code {
 	case CodeIPNotWhitelisted, CodeClientIPNotAllowed:
 		return `this server's IP address is not in the account's IP whitelist: add it to "IP白名单" (IP whitelist) under 设置与开发 → 基本配置 at mp.weixin.qq.com`

@@ -224,8 +224,9 @@ func New(appID string, tokens TokenSource, opts ...Option) (*Source, error) {
 // AppID returns the AppID the Source was created with.
 func (s *Source) AppID() string { return s.p.opts.appID }
 
-// Ticket returns a jsapi_ticket that is valid for at least the expiry delta
-// by the Source's clock: from memory, from the Store, or fetched with
+// Ticket returns a jsapi_ticket that has not expired by the Source's clock
+// (normally with more than the expiry delta left): from memory, from the
+// Store, or fetched with
 //
 //	GET {base}/cgi-bin/ticket/getticket?access_token=ACCESS_TOKEN&type=jsapi
 //
