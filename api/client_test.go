@@ -7,19 +7,21 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/wxmp/wxmp/accesstoken"
 	"github.com/wxmp/wxmp/api"
 	"github.com/wxmp/wxmp/wxmptest"
 )
 
 func TestNewClientOptions(t *testing.T) {
 	t.Parallel()
-	src := &countingSource{}
+	src := staticSource("TOKEN_static_0001")
 	for _, tc := range []struct {
 		name string
 		opt  api.Option
@@ -268,4 +270,68 @@ func TestResponseLimit(t *testing.T) {
 	require.NoError(t, err)
 	_, err = c.Callback.IPs(context.Background())
 	require.ErrorIs(t, err, api.ErrInvalidResponse)
+}
+
+// TestDocSnippet runs the package comment's snippet without a network: a
+// cancelled ctx stops it at the first token.
+func TestDocSnippet(t *testing.T) {
+	t.Setenv("WECHAT_APPID", "wx0123456789abcdef")
+	t.Setenv("WECHAT_SECRET", "not-a-real-secret-000000000000000")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	require.ErrorIs(t, notifyShipped(ctx, "oUSER"), context.Canceled)
+}
+
+// *accesstoken.Source is a TokenSource.
+var _ api.TokenSource = (*accesstoken.Source)(nil)
+
+// TestConcurrentColdCache: 50 calls at once on a cold cache make one
+// token request.
+func TestConcurrentColdCache(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 50)
+	for range 50 {
+		wg.Go(func() {
+			_, err := f.c.Callback.IPs(context.Background())
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	assert.Equal(t, 1, f.fake.TokenRequests())
+	assert.Equal(t, 50, f.fake.Calls(wxmptest.APICallbackIPPath))
+}
+
+// TestConcurrentRotation: 20 calls that fail at once with the same revoked
+// token cause one new token request, and each retries once.
+func TestConcurrentRotation(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	_, err := f.c.Callback.IPs(ctx)
+	require.NoError(t, err)
+	f.fake.RotateTokens() // another instance force-refreshed
+
+	var wg sync.WaitGroup
+	errs := make(chan error, 20)
+	for range 20 {
+		wg.Go(func() {
+			errs <- f.c.CustomerService.Send(ctx, wxmptest.DefaultOpenID, api.Text{Content: "hi"})
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	assert.Equal(t, 2, f.fake.TokenRequests(), "the first token and one new one")
+	assert.Equal(t, 40, f.fake.Calls(wxmptest.APICustomSendPath), "20 refused calls, 20 retries")
+	assert.Len(t, f.fake.Sent(wxmptest.DefaultOpenID), 20)
+	_, _, invalidates := f.tokens.counts()
+	assert.Equal(t, 20, invalidates, "each failed call reports its token; the source forgets it once")
 }

@@ -6,14 +6,20 @@
 // A [Client] takes its access tokens from a [TokenSource], normally an
 // *accesstoken.Source, which caches one token for every caller:
 //
-//	tokens, err := accesstoken.New(appID, appSecret)
-//	if err != nil { … }
+//	tokens, err := accesstoken.New(os.Getenv("WECHAT_APPID"), os.Getenv("WECHAT_SECRET"))
+//	if err != nil {
+//		return err
+//	}
 //	c, err := api.NewClient(tokens)
-//	if err != nil { … }
+//	if err != nil {
+//		return err
+//	}
 //	err = c.CustomerService.Send(ctx, openID, api.Text{Content: "Your order has shipped."})
 //	if errors.Is(err, api.ErrOutsideWindow) {
-//		// the user has not written in the last 48 hours: send a template message instead
+//		// The user has not written for 48 hours: a template message may still reach them.
+//		_, err = c.Template.Send(ctx, &api.TemplateMessage{ToUser: openID, TemplateID: shippedTemplateID})
 //	}
+//	return err
 //
 // # Services by area
 //

@@ -1,82 +1,65 @@
 package api_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
-	"net/http"
 	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/wxmp/wxmp/accesstoken"
 	"github.com/wxmp/wxmp/api"
 	"github.com/wxmp/wxmp/wxmptest"
 )
 
-// countingSource is a TokenSource for tests: it fetches from the fake's
-// stable_token, caches one token, invalidates by compare-and-swap and
-// counts what it is asked.
+// countingSource is the TokenSource of the tests: an *accesstoken.Source
+// on the fake, wrapped to count what it is asked.
 type countingSource struct {
-	s *wxmptest.APIServer
+	s   *wxmptest.APIServer
+	src *accesstoken.Source
 
 	mu          sync.Mutex
-	cur         string
-	tokens      int // Token calls
-	fetches     int // requests to stable_token
-	invalidates int // Invalidate calls
-	err         error
+	cur         string // the last token handed out
+	tokens      int    // Token calls
+	invalidates int    // Invalidate calls
+	err         error  // when set, Token fails with it
+}
+
+func newCountingSource(t *testing.T, s *wxmptest.APIServer) *countingSource {
+	t.Helper()
+	src, err := accesstoken.New(s.AppID(), s.AppSecret(), accesstoken.WithBaseURL(s.URL), accesstoken.WithHTTPClient(s.Client()))
+	require.NoError(t, err)
+	return &countingSource{s: s, src: src}
 }
 
 func (c *countingSource) Token(ctx context.Context) (string, error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.tokens++
-	if c.err != nil {
-		return "", c.err
+	err := c.err
+	c.mu.Unlock()
+	if err != nil {
+		return "", err
 	}
-	if c.cur == "" {
-		body, _ := json.Marshal(map[string]any{"grant_type": "client_credential", "appid": c.s.AppID(), "secret": c.s.AppSecret()})
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.s.URL+wxmptest.APIStableTokenPath, bytes.NewReader(body))
-		if err != nil {
-			return "", err
-		}
-		res, err := c.s.Client().Do(req)
-		if err != nil {
-			return "", err
-		}
-		defer res.Body.Close()
-		var a struct {
-			AccessToken string `json:"access_token"`
-			ErrCode     int    `json:"errcode"`
-		}
-		if err := json.NewDecoder(res.Body).Decode(&a); err != nil {
-			return "", err
-		}
-		if a.ErrCode != 0 {
-			return "", fmt.Errorf("countingSource: errcode %d", a.ErrCode)
-		}
-		c.fetches++
-		c.cur = a.AccessToken
-	}
-	return c.cur, nil
-}
-
-func (c *countingSource) Invalidate(_ context.Context, failed string) error {
+	tok, err := c.src.Token(ctx)
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.invalidates++
-	if c.cur == failed {
-		c.cur = ""
-	}
-	return nil
+	c.cur = tok
+	c.mu.Unlock()
+	return tok, err
 }
 
+func (c *countingSource) Invalidate(ctx context.Context, failed string) error {
+	c.mu.Lock()
+	c.invalidates++
+	c.mu.Unlock()
+	return c.src.Invalidate(ctx, failed)
+}
+
+// counts returns the Token calls, the token requests the fake received
+// and the Invalidate calls.
 func (c *countingSource) counts() (tokens, fetches, invalidates int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.tokens, c.fetches, c.invalidates
+	return c.tokens, c.s.TokenRequests(), c.invalidates
 }
 
 // fixture is a fake API server, a counting token source and a client on
@@ -92,7 +75,7 @@ func newFixture(t *testing.T, fakeOpts ...wxmptest.APIOption) *fixture {
 	fake, err := wxmptest.NewAPIServer(fakeOpts...)
 	require.NoError(t, err)
 	t.Cleanup(fake.Close)
-	src := &countingSource{s: fake}
+	src := newCountingSource(t, fake)
 	c, err := api.NewClient(src, api.WithBaseURL(fake.URL), api.WithMPBaseURL(fake.URL), api.WithHTTPClient(fake.Client()))
 	require.NoError(t, err)
 	return &fixture{fake: fake, tokens: src, c: c}
