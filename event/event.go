@@ -2,6 +2,8 @@ package event
 
 import (
 	"bytes"
+	"errors"
+	"slices"
 	"strings"
 
 	"github.com/wxmp/wxmp/internal/wire"
@@ -113,6 +115,14 @@ func sentinel(k wire.Kind) *wire.Sentinel {
 // Numbers may arrive as CDATA or with white space around them; both parse.
 // An empty numeric element is zero.
 //
+// One odd field never loses a push. The header (CreateTime must be a
+// number) and the MsgID of TEMPLATESENDJOBFINISH and MASSSENDJOBFINISH are
+// strict: a value that does not parse is ErrInvalidNumber. Any other field
+// that does not decode (a Latitude of "north", a TotalCount of "n/a", an
+// IsChatRoom of "maybe") makes Parse return an *Unknown with the push's
+// header, Event, raw XML and InvalidFields naming the fields, and a nil
+// error, so that the handler can still answer and WeChat does not retry.
+//
 // A push past the parse limits (MaxDepth, MaxTokens, MaxAttrs) is
 // ErrTooComplex. Errors wrap ErrEmptyBody, ErrNotXML, ErrTooComplex,
 // ErrRootElement, ErrNoMsgType, ErrNotEvent, ErrNoEvent or
@@ -194,10 +204,31 @@ func parseXML(body []byte) (Event, error) {
 		return &Unknown{Header: headerOf(&h), Event: h.Event, Raw: bytes.Clone(wire.Trim(body))}, nil
 	}
 	if err := wire.DecodeXML(body, e); err != nil {
-		return nil, err
+		return keepOddPush(body, &h, e, err)
 	}
 	return e, nil
 }
+
+// keepOddPush applies Parse's policy for odd fields to a push whose probe p
+// has been read and whose decoding into e failed with err: when err is a
+// number that does not parse in a field other than a job result's MsgID,
+// the push comes back as an *Unknown naming the fields; anything else
+// stays an error.
+func keepOddPush(body []byte, p *wire.Probe, e Event, err error) (Event, error) {
+	if !errors.Is(err, wire.ErrInvalidNumber) {
+		return nil, err
+	}
+	fields := wire.InvalidFields(body, e)
+	if len(fields) == 0 || slices.Contains(fields, strictField) {
+		return nil, err
+	}
+	return &Unknown{Header: headerOf(p), Event: p.Event, Raw: bytes.Clone(wire.Trim(body)), InvalidFields: fields}, nil
+}
+
+// strictField is the one field besides the header that fails Parse when
+// it does not decode: the MsgID of TEMPLATESENDJOBFINISH and
+// MASSSENDJOBFINISH, which identifies the job.
+const strictField = "MsgID"
 
 // newEvent returns a new zero value of the type for name: the exact name
 // first, then any known name equal to it ignoring ASCII case. It also returns the
@@ -218,14 +249,21 @@ func newEvent(name string) (Event, string) {
 	return nil, ""
 }
 
-// Unknown is an event this package has no type for. Event holds its name as
-// it arrived and Raw the whole push (without a byte order mark or
-// surrounding white space), for the caller to decode itself. Unknown never
-// comes with an error: a handler keeps working when WeChat adds an event.
+// Unknown is an event this package has no type for, or an event of a known
+// type one of whose fields did not decode. Event holds its name as it
+// arrived and Raw the whole push (without a byte order mark or surrounding
+// white space), for the caller to decode itself. Unknown never comes with
+// an error: a handler keeps working when WeChat adds an event.
+//
+// InvalidFields is nil for an unknown name. For a known one it names the
+// fields that did not decode (see [Parse]), by their wire names, a path
+// such as "SendPicsInfo>Count" for a nested one: the push is kept rather
+// than failing with ErrInvalidNumber, which would make WeChat retry it.
 //
 // See https://developers.weixin.qq.com/doc/offiaccount/en/Message_Management/Receiving_event_pushes.html
 type Unknown struct {
 	Header
-	Event string
-	Raw   []byte
+	Event         string
+	Raw           []byte
+	InvalidFields []string `xml:"-"`
 }

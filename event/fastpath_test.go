@@ -57,7 +57,7 @@ func refParseXML(body []byte) (Event, error) {
 		return &Unknown{Header: headerOf(&p), Event: p.Event, Raw: bytes.Clone(wire.Trim(body))}, nil
 	}
 	if err := wire.DecodeXML(body, e); err != nil {
-		return nil, err
+		return keepOddPush(body, &p, e, err)
 	}
 	return e, nil
 }
@@ -155,6 +155,8 @@ func FuzzParseMatchesXML(f *testing.F) {
 		}
 	}
 	f.Add([]byte("<xml><MsgType>event</MsgType><Event>scan</Event><EventKey>1</EventKey></xml>"))
+	f.Add([]byte("<xml><MsgType>event</MsgType><Event>LOCATION</Event><Latitude>north</Latitude><Precision>1</Precision></xml>"))
+	f.Add([]byte("<xml><MsgType>event</MsgType><Event>MASSSENDJOBFINISH</Event><TotalCount>x</TotalCount><MsgID>y</MsgID></xml>"))
 	f.Add([]byte("<xml><MsgType> Event </MsgType><Event> SUBSCRIBE </Event></xml>"))
 	f.Add([]byte("<xml><MsgType>event</MsgType><Event>PUBLISHJOBFINISH</Event><PublishEventInfo><fail_idx>x</fail_idx></PublishEventInfo></xml>"))
 	f.Add([]byte("<xml><MsgType>event</MsgType><Event>giftcard_user_accept</Event><IsChatRoom> T </IsChatRoom></xml>"))

@@ -211,7 +211,7 @@ func TestParseErrors(t *testing.T) {
 		{"not an event", "<xml><MsgType>text</MsgType><Event>subscribe</Event></xml>", event.ErrNotEvent},
 		{"no Event", "<xml><MsgType>event</MsgType></xml>", event.ErrNoEvent},
 		{"empty Event", "<xml><MsgType>event</MsgType><Event> </Event></xml>", event.ErrNoEvent},
-		{"bad number", "<xml><MsgType>event</MsgType><Event>LOCATION</Event><Latitude>north</Latitude></xml>", event.ErrInvalidNumber},
+		{"bad MsgID", "<xml><MsgType>event</MsgType><Event>MASSSENDJOBFINISH</Event><MsgID>north</MsgID></xml>", event.ErrInvalidNumber},
 		{"bad CreateTime", "<xml><CreateTime>soon</CreateTime><MsgType>event</MsgType><Event>subscribe</Event></xml>", event.ErrInvalidNumber},
 		{"MsgID overflow", "<xml><MsgType>event</MsgType><Event>TEMPLATESENDJOBFINISH</Event><MsgID>99999999999999999999</MsgID></xml>", event.ErrInvalidNumber},
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unsafe"
@@ -59,7 +60,7 @@ func refParseXML(body []byte) (Message, error) {
 		return &Unknown{Header: headerOf(&p), Raw: bytes.Clone(wire.Trim(body))}, nil
 	}
 	if err := wire.DecodeXML(body, m); err != nil {
-		return nil, err
+		return keepOddPush(body, &p, m, err)
 	}
 	return m, nil
 }
@@ -77,7 +78,14 @@ func refParseEvent(body []byte, p wire.Probe) (Message, error) {
 	}
 	e := reflect.New(typ).Interface()
 	if err := wire.DecodeXML(body, e); err != nil {
-		return nil, err
+		// Package event's policy for odd fields, which its own tests
+		// check: a number that does not parse in a field other than a
+		// job result's MsgID keeps the push as an Unknown.
+		fields := wire.InvalidFields(body, e)
+		if !errors.Is(err, wire.ErrInvalidNumber) || len(fields) == 0 || slices.Contains(fields, "MsgID") {
+			return nil, err
+		}
+		return &event.Unknown{Header: headerOf(&p), Event: p.Event, Raw: bytes.Clone(wire.Trim(body)), InvalidFields: fields}, nil
 	}
 	return e.(Message), nil
 }
@@ -192,6 +200,10 @@ func FuzzParseMatchesXML(f *testing.F) {
 		}
 	}
 	f.Add([]byte("<xml><MsgType>text</MsgType><MsgId>1e3</MsgId></xml>"))
+	f.Add([]byte("<xml><MsgType>text</MsgType><MsgId>1</MsgId><MsgDataId>xxxx</MsgDataId><Idx>xxxx</Idx></xml>"))
+	f.Add([]byte("<xml><MsgType>location</MsgType><Location_X>north</Location_X><Scale>x</Scale><MsgId>2</MsgId></xml>"))
+	f.Add([]byte("<xml><MsgType>location</MsgType><Location_X>north</Location_X><MsgId>x</MsgId></xml>"))
+	f.Add([]byte("<xml><MsgType>event</MsgType><Event>LOCATION</Event><Latitude>north</Latitude></xml>"))
 	f.Add([]byte("<xml><MsgType> TEXT </MsgType><Content>x</Content></xml>"))
 	f.Add([]byte("<xml><MsgType>Text</MsgType><MsgType>image</MsgType><PicUrl>u</PicUrl></xml>"))
 	f.Add([]byte("<xml><MsgType>event</MsgType><Event>subscribe</Event></xml>"))

@@ -2,6 +2,8 @@ package message
 
 import (
 	"bytes"
+	"errors"
+	"slices"
 	"strings"
 
 	"github.com/wxmp/wxmp/event"
@@ -122,6 +124,16 @@ func sentinel(k wire.Kind) *wire.Sentinel {
 // an error (a syntax error gives its line number only), so errors are safe
 // to log even when the body is a decrypted safe-mode push.
 //
+// One odd field never loses a push. The header (CreateTime must be a
+// number) and MsgId are strict: a value that does not parse is
+// ErrInvalidNumber. Fields the documentation gives no number type
+// (MsgDataId, Idx, bizmsgmenuid) are strings. Any other field that does not
+// decode (a Location_X of "north", a FileTotalLen of "12 KB") makes Parse
+// return an *Unknown with the push's header, its raw XML and
+// InvalidFields naming the fields, and a nil error, so that the handler can
+// still answer and WeChat does not retry. Event pushes follow the same
+// policy (see event.Parse).
+//
 // Parse does not keep body; Unknown values hold their own copy.
 //
 // Parse reads the XML WeChat sends with a purpose-built scanner and leaves
@@ -224,10 +236,29 @@ func parseXML(body []byte) (Message, error) {
 		return &Unknown{Header: headerOf(&p), Raw: bytes.Clone(wire.Trim(body))}, nil
 	}
 	if err := wire.DecodeXML(body, m); err != nil {
-		return nil, err
+		return keepOddPush(body, &p, m, err)
 	}
 	return m, nil
 }
+
+// keepOddPush applies Parse's policy for odd fields to a push whose probe p
+// has been read and whose decoding into m failed with err: when err is a
+// number that does not parse in a field other than MsgId, the push comes
+// back as an *Unknown naming the fields; anything else stays an error.
+func keepOddPush(body []byte, p *wire.Probe, m Message, err error) (Message, error) {
+	if !errors.Is(err, wire.ErrInvalidNumber) {
+		return nil, err
+	}
+	fields := wire.InvalidFields(body, m)
+	if len(fields) == 0 || slices.Contains(fields, strictField) {
+		return nil, err
+	}
+	return &Unknown{Header: headerOf(p), Raw: bytes.Clone(wire.Trim(body)), InvalidFields: fields}, nil
+}
+
+// strictField is the one field besides the header that fails Parse when
+// it does not decode: the message ID, which identifies the push.
+const strictField = "MsgId"
 
 // headerOf returns the header fields of a probe.
 func headerOf(p *wire.Probe) Header {

@@ -80,8 +80,8 @@ func TestParseFixtures(t *testing.T) {
 		}},
 		{"doc_text_article.xml", &message.Text{
 			Header:  hdr("gh_9a8b7c6d5e4f", "oX1y2Z3a4B5c6D7e8F9g0H1i2J3k", 1700000200, "text"),
-			Content: "a <b> & c", MsgID: 24123456789012347, MsgDataID: 2247483650, Idx: 2,
-			BizMsgMenuID: 101,
+			Content: "a <b> & c", MsgID: 24123456789012347, MsgDataID: "2247483650", Idx: "2",
+			BizMsgMenuID: "101",
 		}},
 		{"doc_file.xml", &message.File{
 			Header: hdr("gh_9a8b7c6d5e4f", "oX1y2Z3a4B5c6D7e8F9g0H1i2J3k", 1700000300, "file"),
@@ -185,7 +185,6 @@ func TestParseErrors(t *testing.T) {
 		{"CreateTime not a number", head + "<CreateTime>yesterday</CreateTime><MsgType>text</MsgType></xml>", message.ErrInvalidNumber},
 		{"MsgId not a number", head + "<MsgType>text</MsgType><MsgId>12ab</MsgId></xml>", message.ErrInvalidNumber},
 		{"MsgId overflows int64", head + "<MsgType>text</MsgType><MsgId>99999999999999999999</MsgId></xml>", message.ErrInvalidNumber},
-		{"Location_X not a number", head + "<MsgType>location</MsgType><Location_X>north</Location_X></xml>", message.ErrInvalidNumber},
 		{"event without Event", head + "<MsgType>event</MsgType></xml>", message.ErrNoEvent},
 	}
 	for _, tt := range tests {

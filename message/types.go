@@ -4,7 +4,9 @@ package message
 // Each embeds [Header]. MsgID is the 64-bit message ID that WeChat
 // recommends for de-duplicating retried pushes. MsgDataID and Idx are set
 // only when the message was sent from an article: the article's data ID and
-// its position (from 1) in a multi-article post.
+// its position (from 1) in a multi-article post. The documentation gives
+// neither a type (its sample shows "xxxx" for both), so they are kept as
+// the text WeChat sends (see [Parse] for how odd fields are handled).
 //
 // See https://developers.weixin.qq.com/doc/offiaccount/en/Message_Management/Receiving_standard_messages.html
 
@@ -13,11 +15,12 @@ type Text struct {
 	Header
 	Content   string `xml:"Content"`
 	MsgID     int64  `xml:"MsgId"`
-	MsgDataID int64  `xml:"MsgDataId"`
-	Idx       int    `xml:"Idx"`
+	MsgDataID string `xml:"MsgDataId"`
+	Idx       string `xml:"Idx"`
 	// BizMsgMenuID is set when the text is the user's tap on an option of a
-	// customer-service menu message: the option's id.
-	BizMsgMenuID int64 `xml:"bizmsgmenuid"`
+	// customer-service menu message: the option's id, the string the
+	// account gave it when sending the menu.
+	BizMsgMenuID string `xml:"bizmsgmenuid"`
 }
 
 // Image is an image message (MsgType "image").
@@ -28,8 +31,8 @@ type Image struct {
 	// MediaID fetches the picture through the temporary media API.
 	MediaID   string `xml:"MediaId"`
 	MsgID     int64  `xml:"MsgId"`
-	MsgDataID int64  `xml:"MsgDataId"`
-	Idx       int    `xml:"Idx"`
+	MsgDataID string `xml:"MsgDataId"`
+	Idx       string `xml:"Idx"`
 }
 
 // Voice is a voice message (MsgType "voice").
@@ -45,8 +48,8 @@ type Voice struct {
 	// MediaID16K fetches the recording at a 16 kHz sample rate.
 	MediaID16K string `xml:"MediaId16K"`
 	MsgID      int64  `xml:"MsgId"`
-	MsgDataID  int64  `xml:"MsgDataId"`
-	Idx        int    `xml:"Idx"`
+	MsgDataID  string `xml:"MsgDataId"`
+	Idx        string `xml:"Idx"`
 }
 
 // Video is a video message (MsgType "video").
@@ -56,8 +59,8 @@ type Video struct {
 	// ThumbMediaID fetches the video's thumbnail.
 	ThumbMediaID string `xml:"ThumbMediaId"`
 	MsgID        int64  `xml:"MsgId"`
-	MsgDataID    int64  `xml:"MsgDataId"`
-	Idx          int    `xml:"Idx"`
+	MsgDataID    string `xml:"MsgDataId"`
+	Idx          string `xml:"Idx"`
 }
 
 // ShortVideo is a short-video message (MsgType "shortvideo").
@@ -66,8 +69,8 @@ type ShortVideo struct {
 	MediaID      string `xml:"MediaId"`
 	ThumbMediaID string `xml:"ThumbMediaId"`
 	MsgID        int64  `xml:"MsgId"`
-	MsgDataID    int64  `xml:"MsgDataId"`
-	Idx          int    `xml:"Idx"`
+	MsgDataID    string `xml:"MsgDataId"`
+	Idx          string `xml:"Idx"`
 }
 
 // Location is a location the user shared (MsgType "location").
@@ -82,8 +85,8 @@ type Location struct {
 	// Label describes the place in words.
 	Label     string `xml:"Label"`
 	MsgID     int64  `xml:"MsgId"`
-	MsgDataID int64  `xml:"MsgDataId"`
-	Idx       int    `xml:"Idx"`
+	MsgDataID string `xml:"MsgDataId"`
+	Idx       string `xml:"Idx"`
 }
 
 // Link is a link message (MsgType "link").
@@ -93,8 +96,8 @@ type Link struct {
 	Description string `xml:"Description"`
 	URL         string `xml:"Url"`
 	MsgID       int64  `xml:"MsgId"`
-	MsgDataID   int64  `xml:"MsgDataId"`
-	Idx         int    `xml:"Idx"`
+	MsgDataID   string `xml:"MsgDataId"`
+	Idx         string `xml:"Idx"`
 }
 
 // File is a file message (MsgType "file"). WeChat pushes it, though its
@@ -111,9 +114,18 @@ type File struct {
 	MsgID        int64 `xml:"MsgId"`
 }
 
-// Unknown is a push whose MsgType this package does not know. Raw holds the
-// whole push (without surrounding white space) for the caller to decode.
+// Unknown is a push whose MsgType this package does not know, or a push of
+// a known type one of whose fields did not decode. Raw holds the whole push
+// (without surrounding white space) for the caller to decode.
+//
+// InvalidFields is nil for an unknown MsgType. For a known one it names the
+// fields that did not decode (see [Parse]), by their wire names, a path
+// such as "SendPicsInfo>Count" for a nested one: the push is kept, so that
+// a handler can still answer it, rather than failing with
+// ErrInvalidNumber, which would make WeChat retry it and show the user an
+// error.
 type Unknown struct {
 	Header
-	Raw []byte
+	Raw           []byte
+	InvalidFields []string `xml:"-"`
 }

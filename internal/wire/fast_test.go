@@ -276,6 +276,7 @@ func requireDecodeSameAsXML(t *testing.T, body []byte) {
 	t.Helper()
 	for _, typ := range fuzzTypes {
 		requireSameAsXML(t, body, typ)
+		requireInvalidFieldsAgree(t, body, typ)
 	}
 	requireSameAsXML(t, body, reflect.TypeFor[Probe](), "text", "gh_1", "")
 
