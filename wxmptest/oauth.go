@@ -188,8 +188,12 @@ type OAuthFault struct {
 //     how a client copes with 42003, -1 or a 5xx.)
 //
 // Expiry follows [OAuthConfig.Now] plus whatever [OAuthServer.Advance]
-// added. An OAuthServer is safe for concurrent use. It keeps every token it
-// issues (a few hundred bytes per login) for as long as it lives.
+// added. An OAuthServer is safe for concurrent use. What it keeps is
+// bounded: a code until it expires, a login (its refresh token and its
+// last 8 access tokens, a few hundred bytes) until its refresh token has
+// been expired for another 30 days, and at most OAuthMaxCodes codes and
+// OAuthMaxLogins logins, the oldest forgotten first. Each request costs the
+// same time however many came before.
 //
 // Pages implemented:
 // https://developers.weixin.qq.com/doc/offiaccount/en/OA_Web_Apps/Wechat_webpage_authorization.html,
@@ -208,39 +212,48 @@ type OAuthServer struct {
 	handler          http.Handler
 	ts               *httptest.Server
 
-	mu      sync.Mutex
-	offset  time.Duration
-	user    OAuthUser
-	consent OAuthConsent
-	faults  []OAuthFault
-	codes   map[string]*oauthCode
-	tokens  map[string]*oauthAccess // by access token
-	grants  map[string]*oauthGrant  // by refresh token
-	secrets []string                // every code and token issued
-	calls   map[string]int
-	rid     int
+	mu         sync.Mutex
+	offset     time.Duration
+	user       *OAuthUser // shared by the codes and logins issued for it; never changed
+	consent    OAuthConsent
+	faults     []OAuthFault
+	codes      map[string]*oauthCode   // by code
+	codeQueue  fifo[*oauthCode]        // the same codes, in the order issued
+	tokens     map[string]*oauthAccess // by access token
+	grants     map[string]*oauthGrant  // by refresh token
+	loginQueue fifo[*oauthGrant]       // the same logins, in the order made
+	recent     secretRing              // the last codes and tokens issued
+	maxCodes   int                     // OAuthMaxCodes; less in tests
+	maxLogins  int                     // OAuthMaxLogins; less in tests
+	calls      map[string]int
+	rid        int
 }
 
 // oauthCode is a code handed out by the authorize page.
 type oauthCode struct {
-	user    OAuthUser
+	code    string
+	user    *OAuthUser
 	scope   oauth.Scope
 	expires time.Time
 	used    bool
 }
 
-// oauthGrant is what one code exchange created: a refresh token and the
-// access token currently tied to it.
+// oauthGrant is what one code exchange created, a login: a refresh token
+// and the access tokens tied to it, the current one last.
 type oauthGrant struct {
-	user           OAuthUser
+	user           *OAuthUser
 	scope          oauth.Scope
 	refreshToken   string
 	refreshExpires time.Time
-	access         *oauthAccess
+	accesses       []*oauthAccess // at most oauthAccessKept
 }
 
+// access returns g's current access token.
+func (g *oauthGrant) access() *oauthAccess { return g.accesses[len(g.accesses)-1] }
+
 // oauthAccess is one access token. A refresh either extends it or, once
-// it has expired, replaces it in its grant; the old one stays expired.
+// it has expired, replaces it in its grant; the old one stays expired
+// (until oauthAccessKept newer ones push it out).
 type oauthAccess struct {
 	token   string
 	grant   *oauthGrant
@@ -263,11 +276,13 @@ func NewUnstartedOAuthServer(cfg OAuthConfig) *OAuthServer {
 		appID:     cfg.AppID,
 		appSecret: cfg.AppSecret,
 		now:       cfg.Now,
-		user:      cfg.User,
+		user:      newOAuthUser(cfg.User),
 		codes:     map[string]*oauthCode{},
 		tokens:    map[string]*oauthAccess{},
 		grants:    map[string]*oauthGrant{},
 		calls:     map[string]int{},
+		maxCodes:  OAuthMaxCodes,
+		maxLogins: OAuthMaxLogins,
 	}
 	if s.appID == "" {
 		s.appID = DefaultOAuthAppID
@@ -278,10 +293,6 @@ func NewUnstartedOAuthServer(cfg OAuthConfig) *OAuthServer {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if s.user.OpenID == "" {
-		s.user = DefaultOAuthUser()
-	}
-	s.user.Privilege = append([]string(nil), s.user.Privilege...)
 	for _, d := range cfg.Domains {
 		s.domains = append(s.domains, strings.ToLower(d))
 	}
@@ -344,13 +355,20 @@ func (s *OAuthServer) ClientConfig(redirectURL string, scope oauth.Scope) oauth.
 // issued keep the user they were issued for. A zero user means
 // DefaultOAuthUser().
 func (s *OAuthServer) SetUser(u OAuthUser) {
+	nu := newOAuthUser(u)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.user = nu
+}
+
+// newOAuthUser returns a copy of u that shares nothing with the caller,
+// or DefaultOAuthUser() for a zero u.
+func newOAuthUser(u OAuthUser) *OAuthUser {
 	if u.OpenID == "" {
 		u = DefaultOAuthUser()
 	}
 	u.Privilege = append([]string(nil), u.Privilege...)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.user = u
+	return &u
 }
 
 // SetConsent sets what the user does on the consent page from now on (the
@@ -411,32 +429,48 @@ func (s *OAuthServer) issueCodeLocked(scope oauth.Scope) string {
 		life = OAuthQRCodeLifetime
 	}
 	now := s.nowLocked()
-	// Forget codes past their life: they would get 40029 either way.
-	for c, v := range s.codes {
-		if !now.Before(v.expires) {
-			delete(s.codes, c)
-		}
-	}
-	code := s.newSecretLocked("FAKECODE")
-	s.codes[code] = &oauthCode{user: s.user, scope: scope, expires: now.Add(life)}
-	return code
+	c := &oauthCode{code: s.newSecretLocked("FAKECODE"), user: s.user, scope: scope, expires: now.Add(life)}
+	s.keepCodeLocked(c, now)
+	return c.code
 }
 
 // newSecretLocked returns prefix plus 26 random characters (A–Z, 2–7) and
 // remembers it for Secrets.
 func (s *OAuthServer) newSecretLocked(prefix string) string {
 	v := prefix + rand.Text()
-	s.secrets = append(s.secrets, v)
+	s.recent.add(v)
 	return v
 }
 
-// Secrets returns the AppSecret and every code, access token and refresh
-// token the fake has issued so far, for asserting that none of them leaks
-// into a log line, an error message or a page.
+// Secrets returns the AppSecret, every code, access token and refresh
+// token the fake still keeps, and the last 1024 it issued, for asserting
+// that none of them leaks into a log line, an error message or a page.
+// The AppSecret comes first, then the last issued, oldest first, then the
+// rest of those kept, in no particular order.
 func (s *OAuthServer) Secrets() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]string{s.appSecret}, s.secrets...)
+	out := append([]string{s.appSecret}, s.recent.all()...)
+	seen := make(map[string]bool, len(out))
+	for _, v := range out {
+		seen[v] = true
+	}
+	add := func(v string) {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	for v := range s.codes {
+		add(v)
+	}
+	for v := range s.grants {
+		add(v)
+	}
+	for v := range s.tokens {
+		add(v)
+	}
+	return out
 }
 
 // Calls returns how many requests reached path (one of the OAuth…Path

@@ -203,7 +203,7 @@ func (s *OAuthServer) exchangeLocked(q url.Values, now time.Time) any {
 		refreshToken:   s.newSecretLocked("FAKERT"),
 		refreshExpires: now.Add(OAuthRefreshTokenLifetime),
 	}
-	s.grants[g.refreshToken] = g
+	s.keepLoginLocked(g, now)
 	s.newAccessLocked(g, now)
 	t := s.tokenJSON(g)
 	if g.scope == oauth.ScopeUserInfo || g.scope == oauth.ScopeLogin {
@@ -217,14 +217,12 @@ func (s *OAuthServer) exchangeLocked(q url.Values, now time.Time) any {
 
 // newAccessLocked gives g a new access token, valid from now.
 func (s *OAuthServer) newAccessLocked(g *oauthGrant, now time.Time) {
-	a := &oauthAccess{token: s.newSecretLocked("FAKEAT"), grant: g, expires: now.Add(OAuthAccessTokenLifetime)}
-	s.tokens[a.token] = a
-	g.access = a
+	s.keepAccessLocked(&oauthAccess{token: s.newSecretLocked("FAKEAT"), grant: g, expires: now.Add(OAuthAccessTokenLifetime)})
 }
 
 func (s *OAuthServer) tokenJSON(g *oauthGrant) oauthTokenJSON {
 	return oauthTokenJSON{
-		AccessToken:  g.access.token,
+		AccessToken:  g.access().token,
 		ExpiresIn:    int(OAuthAccessTokenLifetime / time.Second),
 		RefreshToken: g.refreshToken,
 		OpenID:       g.user.OpenID,
@@ -248,8 +246,8 @@ func (s *OAuthServer) refreshLocked(q url.Values, now time.Time) any {
 	case !now.Before(g.refreshExpires):
 		return s.errLocked(oauth.CodeRefreshTokenExpired, oauthMsgRefreshExpired)
 	}
-	if now.Before(g.access.expires) {
-		g.access.expires = now.Add(OAuthAccessTokenLifetime)
+	if a := g.access(); now.Before(a.expires) {
+		a.expires = now.Add(OAuthAccessTokenLifetime)
 	} else {
 		s.newAccessLocked(g, now)
 	}
