@@ -316,12 +316,16 @@ func TestConcurrentRotation(t *testing.T) {
 	_, err := f.c.Callback.IPs(ctx)
 	require.NoError(t, err)
 	f.fake.RotateTokens() // another instance force-refreshed
+	// The 20 calls take their token together, before any of them fails.
+	g := &gate{TokenSource: f.tokens, waiting: 20, open: make(chan struct{})}
+	c, err := api.NewClient(g, api.WithBaseURL(f.fake.URL))
+	require.NoError(t, err)
 
 	var wg sync.WaitGroup
 	errs := make(chan error, 20)
 	for range 20 {
 		wg.Go(func() {
-			errs <- f.c.CustomerService.Send(ctx, wxmptest.DefaultOpenID, api.Text{Content: "hi"})
+			errs <- c.CustomerService.Send(ctx, wxmptest.DefaultOpenID, api.Text{Content: "hi"})
 		})
 	}
 	wg.Wait()
@@ -334,4 +338,31 @@ func TestConcurrentRotation(t *testing.T) {
 	assert.Len(t, f.fake.Sent(wxmptest.DefaultOpenID), 20)
 	_, _, invalidates := f.tokens.counts()
 	assert.Equal(t, 20, invalidates, "each failed call reports its token; the source forgets it once")
+}
+
+// gate holds the first Token calls, each with the token it got, until
+// waiting of them have arrived.
+type gate struct {
+	api.TokenSource
+	mu      sync.Mutex
+	waiting int
+	open    chan struct{}
+}
+
+func (g *gate) Token(ctx context.Context) (string, error) {
+	tok, err := g.TokenSource.Token(ctx)
+	g.mu.Lock()
+	if g.waiting > 0 {
+		g.waiting--
+		if g.waiting == 0 {
+			close(g.open)
+		}
+	}
+	g.mu.Unlock()
+	select {
+	case <-g.open:
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+	return tok, err
 }

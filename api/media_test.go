@@ -116,10 +116,10 @@ func TestMediaUpload(t *testing.T) {
 // it streams, and the upload stops at the limit.
 func TestMediaUploadStreamsOverLimit(t *testing.T) {
 	t.Parallel()
-	var received int64
+	received := make(chan int64, 2) // bytes each upload delivered
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n, _ := io.Copy(io.Discard, r.Body)
-		received = n
+		received <- n
 		_, _ = io.WriteString(w, `{"type":"thumb","thumb_media_id":"X","created_at":1}`)
 	}))
 	defer srv.Close()
@@ -129,13 +129,14 @@ func TestMediaUploadStreamsOverLimit(t *testing.T) {
 	_, err = c.Media.Upload(context.Background(), api.MediaThumb, "", big)
 	require.ErrorIs(t, err, api.ErrInvalidArgument)
 	assert.Contains(t, err.Error(), "larger than 65536 bytes")
-	assert.Less(t, received, int64(100<<10), "the upload stopped near the limit")
+	assert.Less(t, <-received, int64(100<<10), "the upload stopped near the limit")
 
 	// Just at the limit it goes through.
 	ok := onlyReader{io.MultiReader(strings.NewReader(jpegHead), bytes.NewReader(make([]byte, api.MaxThumbBytes-len(jpegHead))))}
 	up, err := c.Media.Upload(context.Background(), api.MediaThumb, "", ok)
 	require.NoError(t, err)
 	assert.Equal(t, "X", up.MediaID)
+	assert.Greater(t, <-received, int64(api.MaxThumbBytes), "the whole file and the multipart framing")
 }
 
 func TestMediaUploadRetry(t *testing.T) {
