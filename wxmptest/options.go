@@ -32,7 +32,10 @@ const (
 )
 
 // Option configures a Pusher in NewPusher. An Option given a value it
-// cannot use makes NewPusher fail with an error wrapping ErrConfig.
+// cannot use (nil, empty or out of range) makes NewPusher fail with an
+// error wrapping ErrInvalidConfig that names the option, never the value.
+// A nil Option is skipped; an Option left out keeps the default documented
+// at each.
 type Option func(*config) error
 
 // config is what the options set; NewPusher checks it as a whole,
@@ -59,7 +62,7 @@ type config struct {
 func WithHandler(h http.Handler) Option {
 	return func(c *config) error {
 		if h == nil {
-			return fmt.Errorf("%w: nil handler", ErrConfig)
+			return fmt.Errorf("%w: WithHandler: nil handler", ErrInvalidConfig)
 		}
 		c.handler = h
 		return nil
@@ -75,24 +78,26 @@ func WithURL(rawURL string) Option {
 	return func(c *config) error {
 		u, err := url.Parse(rawURL)
 		if err != nil {
-			return fmt.Errorf("%w: URL does not parse", ErrConfig)
+			return fmt.Errorf("%w: WithURL: the URL does not parse", ErrInvalidConfig)
 		}
 		if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("%w: URL must be absolute, with scheme http or https", ErrConfig)
+			return fmt.Errorf("%w: WithURL: the URL must be absolute, with scheme http or https", ErrInvalidConfig)
 		}
 		c.target = u
 		return nil
 	}
 }
 
-// WithClient sets the HTTP client for a URL target. The Pusher bounds each
-// delivery with its own timeout (WithTimeout) whatever the client's, and
-// the client should not follow redirects: WeChat does not. The default
-// client follows none and has no other timeout. A nil client is an error.
-func WithClient(client *http.Client) Option {
+// WithHTTPClient sets the HTTP client for a URL target, such as one with
+// its own Transport. The Pusher uses a copy that never follows a redirect,
+// as WeChat follows none: a 3xx answer breaks ErrStatus. It bounds each
+// delivery with its own timeout (WithTimeout) whatever the client's. The
+// default client has a timeout of twice WithTimeout's, as a backstop. A nil
+// client is an error.
+func WithHTTPClient(client *http.Client) Option {
 	return func(c *config) error {
 		if client == nil {
-			return fmt.Errorf("%w: nil HTTP client", ErrConfig)
+			return fmt.Errorf("%w: WithHTTPClient: nil client", ErrInvalidConfig)
 		}
 		c.client = client
 		return nil
@@ -114,10 +119,10 @@ func WithEncryption(mode msgcrypt.Mode, encodingAESKey, appID string) Option {
 			return nil
 		case msgcrypt.ModeCompatible, msgcrypt.ModeSafe:
 		default:
-			return fmt.Errorf("%w: unknown mode %d", ErrConfig, mode)
+			return fmt.Errorf("%w: WithEncryption: unknown mode", ErrInvalidConfig)
 		}
 		if encodingAESKey == "" || appID == "" {
-			return fmt.Errorf("%w: mode %s needs an EncodingAESKey and an AppID", ErrConfig, mode)
+			return fmt.Errorf("%w: WithEncryption: the compatible and safe modes need an EncodingAESKey and an AppID", ErrInvalidConfig)
 		}
 		c.mode, c.aesKey, c.appID = mode, encodingAESKey, appID
 		return nil
@@ -131,7 +136,7 @@ func WithEncryption(mode msgcrypt.Mode, encodingAESKey, appID string) Option {
 func WithTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 {
-			return fmt.Errorf("%w: timeout must be positive", ErrConfig)
+			return fmt.Errorf("%w: WithTimeout: the timeout must be positive", ErrInvalidConfig)
 		}
 		c.timeout = d
 		return nil
@@ -144,7 +149,7 @@ func WithTimeout(d time.Duration) Option {
 func WithRetries(n int) Option {
 	return func(c *config) error {
 		if n < 0 {
-			return fmt.Errorf("%w: retries must not be negative", ErrConfig)
+			return fmt.Errorf("%w: WithRetries: the retries must not be negative", ErrInvalidConfig)
 		}
 		c.retries = n
 		return nil
@@ -156,7 +161,7 @@ func WithRetries(n int) Option {
 func WithNow(now func() time.Time) Option {
 	return func(c *config) error {
 		if now == nil {
-			return fmt.Errorf("%w: nil clock", ErrConfig)
+			return fmt.Errorf("%w: WithNow: nil clock", ErrInvalidConfig)
 		}
 		c.now = now
 		return nil
@@ -170,7 +175,7 @@ func WithNow(now func() time.Time) Option {
 func WithRandom(r io.Reader) Option {
 	return func(c *config) error {
 		if r == nil {
-			return fmt.Errorf("%w: nil random source", ErrConfig)
+			return fmt.Errorf("%w: WithRandom: nil reader", ErrInvalidConfig)
 		}
 		c.random = r
 		return nil
@@ -183,7 +188,7 @@ func WithRandom(r io.Reader) Option {
 func WithOpenID(openID string) Option {
 	return func(c *config) error {
 		if openID == "" {
-			return fmt.Errorf("%w: empty OpenID", ErrConfig)
+			return fmt.Errorf("%w: WithOpenID: empty OpenID", ErrInvalidConfig)
 		}
 		c.openID = openID
 		return nil
@@ -196,7 +201,7 @@ func WithOpenID(openID string) Option {
 func WithAccount(id string) Option {
 	return func(c *config) error {
 		if id == "" {
-			return fmt.Errorf("%w: empty account ID", ErrConfig)
+			return fmt.Errorf("%w: WithAccount: empty account ID", ErrInvalidConfig)
 		}
 		c.account = id
 		return nil

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/wxmp/wxmp/internal/wxhttp"
 	"github.com/wxmp/wxmp/internal/xmltext"
 	"github.com/wxmp/wxmp/message"
 	"github.com/wxmp/wxmp/msgcrypt"
@@ -39,11 +40,11 @@ type Pusher struct {
 // have the defaults documented at each.
 //
 // An empty token, a missing target or an option given a value it cannot use
-// returns an error wrapping ErrConfig; the error never holds the token or
-// the key.
+// returns an error wrapping ErrInvalidConfig; the error names the option
+// and never holds the token or the key. A nil Option is skipped.
 func NewPusher(token string, opts ...Option) (*Pusher, error) {
 	if token == "" {
-		return nil, fmt.Errorf("%w: empty token", ErrConfig)
+		return nil, fmt.Errorf("%w: empty token", ErrInvalidConfig)
 	}
 	c := config{
 		timeout: DefaultTimeout,
@@ -55,34 +56,31 @@ func NewPusher(token string, opts ...Option) (*Pusher, error) {
 	}
 	for _, opt := range opts {
 		if opt == nil {
-			return nil, fmt.Errorf("%w: nil option", ErrConfig)
+			continue
 		}
 		if err := opt(&c); err != nil {
 			return nil, err
 		}
 	}
 	if c.handler == nil && c.target == nil {
-		return nil, fmt.Errorf("%w: no target: give WithHandler or WithURL", ErrConfig)
+		return nil, fmt.Errorf("%w: no target: give WithHandler or WithURL", ErrInvalidConfig)
 	}
 	if c.target == nil {
 		c.target = &url.URL{Scheme: "http", Host: "localhost", Path: "/"}
 	}
 	if c.client == nil {
-		c.client = &http.Client{
-			// A backstop: each delivery has its own deadline of timeout.
-			Timeout: 2 * c.timeout,
-			CheckRedirect: func(*http.Request, []*http.Request) error {
-				return http.ErrUseLastResponse // WeChat follows no redirect
-			},
-		}
+		// A backstop: each delivery has its own deadline of timeout.
+		c.client = &http.Client{Timeout: 2 * c.timeout}
 	}
+	c.client = wxhttp.NoRedirect(c.client) // WeChat follows no redirect
+
 	c.random = &lockedReader{r: c.random} // shared with the Crypter
 	p := &Pusher{config: c, token: token}
 	if c.mode != msgcrypt.ModePlain {
 		var err error
 		p.crypter, err = msgcrypt.New(token, c.aesKey, c.appID, msgcrypt.WithRandom(c.random))
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrConfig, err) // msgcrypt's errors hold no key
+			return nil, fmt.Errorf("%w: WithEncryption: %w", ErrInvalidConfig, err) // msgcrypt's errors hold no key
 		}
 	}
 	p.aesKey = "" // the Crypter holds the key; the Pusher keeps no copy
@@ -301,7 +299,7 @@ func (p *Pusher) deliver(ctx context.Context, method string, query url.Values, b
 	}
 	req, err := http.NewRequestWithContext(dctx, method, u.String(), rd)
 	if err != nil {
-		return answer{}, fmt.Errorf("%w: cannot make a request to the URL", ErrConfig)
+		return answer{}, fmt.Errorf("%w: WithURL: cannot make a request to the URL", ErrInvalidConfig)
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "text/xml")

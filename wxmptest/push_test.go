@@ -430,6 +430,21 @@ func TestPushOverHTTP(t *testing.T) {
 		_, err := urlPusher(t, srv.URL+"/moved", msgcrypt.ModePlain, answerTimeout).Push(context.Background(), &message.Text{Content: "x"})
 		require.ErrorIs(t, err, wxmptest.ErrStatus)
 		assert.Contains(t, err.Error(), "302")
+		assert.NotContains(t, err.Error(), "/wechat", "the Location is not in the error")
+	})
+	t.Run("redirect is not followed with a client that would", func(t *testing.T) {
+		t.Parallel()
+		follows := &http.Client{Timeout: time.Minute} // net/http's default: up to 10 redirects
+		p, err := wxmptest.NewPusher(pushToken, wxmptest.WithURL(srv.URL+"/moved"), wxmptest.WithHTTPClient(follows),
+			wxmptest.WithTimeout(answerTimeout), wxmptest.WithRetries(0))
+		require.NoError(t, err)
+		res, err := p.Push(context.Background(), &message.Text{Content: "x"})
+		require.ErrorIs(t, err, wxmptest.ErrStatus)
+		assert.Equal(t, http.StatusFound, res.StatusCode)
+		assert.Nil(t, follows.CheckRedirect, "the given client is not changed")
+		vres, err := p.Verify(context.Background())
+		require.ErrorIs(t, err, wxmptest.ErrStatus)
+		assert.Equal(t, http.StatusFound, vres.StatusCode)
 	})
 	t.Run("slow over the network", func(t *testing.T) {
 		t.Parallel()
@@ -542,31 +557,32 @@ func TestNewPusherConfig(t *testing.T) {
 		name  string
 		token string
 		opts  []wxmptest.Option
+		want  string // in the error: the option, never the value
 	}{
-		{"empty token", "", []wxmptest.Option{wxmptest.WithHandler(h)}},
-		{"no target", pushToken, nil},
-		{"nil handler", pushToken, []wxmptest.Option{wxmptest.WithHandler(nil)}},
-		{"relative URL", pushToken, []wxmptest.Option{wxmptest.WithURL("/wechat")}},
-		{"ftp URL", pushToken, []wxmptest.Option{wxmptest.WithURL("ftp://example.com/")}},
-		{"bad URL", pushToken, []wxmptest.Option{wxmptest.WithURL("http://[::1")}},
-		{"nil client", pushToken, []wxmptest.Option{wxmptest.WithHandler(h), wxmptest.WithClient(nil)}},
-		{"safe without key", pushToken, []wxmptest.Option{wxmptest.WithHandler(h), wxmptest.WithEncryption(msgcrypt.ModeSafe, "", pushAppID)}},
-		{"safe without AppID", pushToken, []wxmptest.Option{wxmptest.WithHandler(h), wxmptest.WithEncryption(msgcrypt.ModeSafe, pushAESKey, "")}},
-		{"short key", pushToken, []wxmptest.Option{wxmptest.WithHandler(h), wxmptest.WithEncryption(msgcrypt.ModeCompatible, pushAESKey[:42], pushAppID)}},
-		{"unknown mode", pushToken, []wxmptest.Option{wxmptest.WithHandler(h), wxmptest.WithEncryption(msgcrypt.Mode(9), pushAESKey, pushAppID)}},
-		{"zero timeout", pushToken, []wxmptest.Option{wxmptest.WithHandler(h), wxmptest.WithTimeout(0)}},
-		{"negative retries", pushToken, []wxmptest.Option{wxmptest.WithHandler(h), wxmptest.WithRetries(-1)}},
-		{"nil clock", pushToken, []wxmptest.Option{wxmptest.WithHandler(h), wxmptest.WithNow(nil)}},
-		{"nil random", pushToken, []wxmptest.Option{wxmptest.WithHandler(h), wxmptest.WithRandom(nil)}},
-		{"empty OpenID", pushToken, []wxmptest.Option{wxmptest.WithHandler(h), wxmptest.WithOpenID("")}},
-		{"empty account", pushToken, []wxmptest.Option{wxmptest.WithHandler(h), wxmptest.WithAccount("")}},
-		{"nil option", pushToken, []wxmptest.Option{wxmptest.WithHandler(h), nil}},
+		{"empty token", "", []wxmptest.Option{wxmptest.WithHandler(h)}, "empty token"},
+		{"no target", pushToken, nil, "no target"},
+		{"nil handler", pushToken, []wxmptest.Option{wxmptest.WithHandler(nil)}, "WithHandler"},
+		{"relative URL", pushToken, []wxmptest.Option{wxmptest.WithURL("/wechat")}, "WithURL"},
+		{"ftp URL", pushToken, []wxmptest.Option{wxmptest.WithURL("ftp://example.com/")}, "WithURL"},
+		{"bad URL", pushToken, []wxmptest.Option{wxmptest.WithURL("http://[::1")}, "WithURL"},
+		{"nil client", pushToken, []wxmptest.Option{wxmptest.WithHandler(h), wxmptest.WithHTTPClient(nil)}, "WithHTTPClient"},
+		{"safe without key", pushToken, []wxmptest.Option{wxmptest.WithHandler(h), wxmptest.WithEncryption(msgcrypt.ModeSafe, "", pushAppID)}, "WithEncryption"},
+		{"safe without AppID", pushToken, []wxmptest.Option{wxmptest.WithHandler(h), wxmptest.WithEncryption(msgcrypt.ModeSafe, pushAESKey, "")}, "WithEncryption"},
+		{"short key", pushToken, []wxmptest.Option{wxmptest.WithHandler(h), wxmptest.WithEncryption(msgcrypt.ModeCompatible, pushAESKey[:42], pushAppID)}, "WithEncryption"},
+		{"unknown mode", pushToken, []wxmptest.Option{wxmptest.WithHandler(h), wxmptest.WithEncryption(msgcrypt.Mode(9), pushAESKey, pushAppID)}, "WithEncryption"},
+		{"zero timeout", pushToken, []wxmptest.Option{wxmptest.WithHandler(h), wxmptest.WithTimeout(0)}, "WithTimeout"},
+		{"negative retries", pushToken, []wxmptest.Option{wxmptest.WithHandler(h), wxmptest.WithRetries(-1)}, "WithRetries"},
+		{"nil clock", pushToken, []wxmptest.Option{wxmptest.WithHandler(h), wxmptest.WithNow(nil)}, "WithNow"},
+		{"nil random", pushToken, []wxmptest.Option{wxmptest.WithHandler(h), wxmptest.WithRandom(nil)}, "WithRandom"},
+		{"empty OpenID", pushToken, []wxmptest.Option{wxmptest.WithHandler(h), wxmptest.WithOpenID("")}, "WithOpenID"},
+		{"empty account", pushToken, []wxmptest.Option{wxmptest.WithHandler(h), wxmptest.WithAccount("")}, "WithAccount"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			p, err := wxmptest.NewPusher(tt.token, tt.opts...)
-			require.ErrorIs(t, err, wxmptest.ErrConfig)
+			require.ErrorIs(t, err, wxmptest.ErrInvalidConfig)
+			assert.Contains(t, err.Error(), tt.want)
 			assert.Nil(t, p)
 			assert.NotContains(t, err.Error(), pushAESKey[:42])
 			assert.NotContains(t, err.Error(), pushToken)
@@ -578,6 +594,11 @@ func TestNewPusherConfig(t *testing.T) {
 		wxmptest.WithEncryption(msgcrypt.ModePlain, "", ""))
 	require.NoError(t, err)
 	assert.Equal(t, msgcrypt.ModePlain, p.Mode(), "a later option wins")
+
+	p, err = wxmptest.NewPusher(pushToken, nil, wxmptest.WithHandler(h), nil,
+		wxmptest.WithEncryption(msgcrypt.ModeSafe, pushAESKey, pushAppID), nil)
+	require.NoError(t, err, "a nil Option is skipped")
+	assert.Equal(t, msgcrypt.ModeSafe, p.Mode())
 }
 
 // sha1Sorted is WeChat's signature written out from the protocol: the
@@ -641,7 +662,7 @@ func TestPushLateAnswerOverHTTP(t *testing.T) {
 	t.Parallel()
 	late := &lateTransport{body: "success"}
 	p, err := wxmptest.NewPusher(pushToken, wxmptest.WithURL("http://wechat.example/wechat"),
-		wxmptest.WithClient(&http.Client{Transport: late}),
+		wxmptest.WithHTTPClient(&http.Client{Transport: late}),
 		wxmptest.WithTimeout(fastTimeout), wxmptest.WithRetries(1))
 	require.NoError(t, err)
 	res, err := p.Push(context.Background(), &message.Text{Content: "x"})

@@ -12,7 +12,7 @@ import (
 	"github.com/wxmp/wxmp/msgcrypt"
 )
 
-// Errors returned by this package. Each one but ErrConfig, ErrBuild and
+// Errors returned by this package. Each one but ErrInvalidConfig, ErrBuild and
 // ErrTooLarge is a rule of WeChat's: a push answered that way makes WeChat
 // show the user "该公众号暂时无法提供服务，请稍后再试" (this Official Account cannot
 // provide service at the moment) instead of a reply. Those come wrapped in
@@ -25,9 +25,10 @@ import (
 // and, for the encrypted modes,
 // https://developers.weixin.qq.com/doc/oplatform/en/Third-party_Platforms/Message_Encryption/Technical_Plan.html
 var (
-	// ErrConfig means NewPusher was given an option it cannot use: an empty
-	// token, no target, a bad EncodingAESKey, a non-positive timeout…
-	ErrConfig = errors.New("wxmptest: invalid configuration")
+	// ErrInvalidConfig means NewPusher was given an option it cannot use:
+	// an empty token, no target, a nil value, a bad EncodingAESKey, a
+	// non-positive timeout… The error names the option, never its value.
+	ErrInvalidConfig = errors.New("wxmptest: invalid config")
 	// ErrBuild means a typed push could not be turned into XML: a nil
 	// value, a type that is not a message or event struct, an event without
 	// its Event name, or text XML cannot carry.
