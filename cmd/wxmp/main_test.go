@@ -368,6 +368,22 @@ func TestPushUsageErrors(t *testing.T) {
 	}
 }
 
+// TestRedirectNotFollowed points push and verify at a URL that redirects
+// to a good server: WeChat follows no redirect, and neither does wxmp.
+func TestRedirectNotFollowed(t *testing.T) {
+	t.Parallel()
+	good := server(t, echo)
+	moved := serve(t, http.RedirectHandler(good, http.StatusFound))
+	env := map[string]string{envToken: testToken}
+	out := wxmp(t, env, "push", "-timeout", answerTimeout, "-url", moved, "text", "x")
+	assert.Equal(t, exitFail, out.code)
+	assert.Contains(t, out.stdout, "FAIL: wxmptest: HTTP status is not 200: HTTP 302 Found")
+	assert.NotContains(t, out.stdout, "echo: x")
+	out = wxmp(t, env, "verify", "-timeout", answerTimeout, "-url", moved)
+	assert.Equal(t, exitFail, out.code)
+	assert.Contains(t, out.stdout, "HTTP 302 Found")
+}
+
 func TestPushNoServer(t *testing.T) {
 	t.Parallel()
 	srv := httptest.NewServer(http.NotFoundHandler())
