@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
-
-	"github.com/wxmp/wxmp/msgcrypt"
 )
 
 // Names of the SDKs and modes in benchmark names and in the table.
@@ -26,7 +24,12 @@ const (
 type Case struct {
 	SDK, Mode string
 	Handler   http.Handler
-	Push      Push
+	// Push is the push Check is asked about: PlainPush or SafePush.
+	Push Push
+	// Feed is what Bench serves: a different push of the same shape every
+	// iteration, so that a server that recognizes WeChat's retries runs
+	// its handler every time.
+	Feed *Feed
 	// Check says whether an answer is the right one; Bench calls it once
 	// before timing.
 	Check func(*httptest.ResponseRecorder) error
@@ -35,16 +38,23 @@ type Case struct {
 // Name is the case's benchmark name below BenchmarkPush: "plain/wxmp".
 func (c Case) Name() string { return c.Mode + "/" + c.SDK }
 
-// Bench is the benchmark of c: it checks one answer outside the timed loop,
-// failing the benchmark if it is wrong, then serves the push once per
-// iteration with a new httptest request and recorder.
+// Bench is the benchmark of c: it checks the answer to c.Push and to the
+// feed's next push outside the timed loop, failing the benchmark if either
+// is wrong, then serves the feed's next push once per iteration with a new
+// httptest request and recorder.
 func (c Case) Bench(b *testing.B) {
+	if err := c.Feed.Fill(); err != nil {
+		b.Fatalf("%s: %v", c.Name(), err)
+	}
 	if err := c.Check(c.Push.Serve(c.Handler)); err != nil {
 		b.Fatalf("%s: %v", c.Name(), err)
 	}
+	if err := c.Check(c.Feed.Next().Serve(c.Handler)); err != nil {
+		b.Fatalf("%s: a push of the feed: %v", c.Name(), err)
+	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if w := c.Push.Serve(c.Handler); w.Code != http.StatusOK {
+		if w := c.Feed.Next().Serve(c.Handler); w.Code != http.StatusOK {
 			b.Fatalf("%s: HTTP status %d", c.Name(), w.Code)
 		}
 	}
@@ -69,6 +79,7 @@ func Baseline() Case {
 			w.Write(out)
 		}),
 		Push: PlainPush(),
+		Feed: NewFeed(ModePlain),
 		Check: func(w *httptest.ResponseRecorder) error {
 			if w.Code != http.StatusOK || !bytes.Equal(w.Body.Bytes(), out) {
 				return fmt.Errorf("%w: the baseline did not write its reply", ErrBadReply)
@@ -86,19 +97,38 @@ func Cases() ([]Case, error) {
 	if err != nil {
 		return nil, err
 	}
-	crypter, err := msgcrypt.New(Token, EncodingAESKey, AppID)
+	wxmpPlain, err := Wxmp(ModePlain)
 	if err != nil {
-		return nil, fmt.Errorf("benchmarks: %w", err)
+		return nil, err
+	}
+	wxmpSafe, err := Wxmp(ModeSafe)
+	if err != nil {
+		return nil, err
 	}
 	plain := PlainPush()
 	checkPlain := func(w *httptest.ResponseRecorder) error { return CheckEcho(w, false) }
 	checkSafe := func(w *httptest.ResponseRecorder) error { return CheckEcho(w, true) }
 	return []Case{
-		{SDKWxmp, ModePlain, WxmpPlain(Token), plain, checkPlain},
-		{SDKChanxuehong, ModePlain, Chanxuehong(false), plain, checkPlain},
-		{SDKSilenceper, ModePlain, Silenceper(), plain, checkPlain},
-		{SDKWxmp, ModeSafe, WxmpSafe(crypter), safe, checkSafe},
-		{SDKChanxuehong, ModeSafe, Chanxuehong(true), safe, checkSafe},
-		{SDKSilenceper, ModeSafe, Silenceper(), safe, checkSafe},
+		{SDKWxmp, ModePlain, wxmpPlain, plain, NewFeed(ModePlain), checkPlain},
+		{SDKChanxuehong, ModePlain, Chanxuehong(false), plain, NewFeed(ModePlain), checkPlain},
+		{SDKSilenceper, ModePlain, Silenceper(), plain, NewFeed(ModePlain), checkPlain},
+		{SDKWxmp, ModeSafe, wxmpSafe, safe, NewFeed(ModeSafe), checkSafe},
+		{SDKChanxuehong, ModeSafe, Chanxuehong(true), safe, NewFeed(ModeSafe), checkSafe},
+		{SDKSilenceper, ModeSafe, Silenceper(), safe, NewFeed(ModeSafe), checkSafe},
 	}, nil
+}
+
+// CaseFor returns the case of Cases for sdk and mode, with handlers of its
+// own.
+func CaseFor(sdk, mode string) (Case, error) {
+	cases, err := Cases()
+	if err != nil {
+		return Case{}, err
+	}
+	for _, c := range cases {
+		if c.SDK == sdk && c.Mode == mode {
+			return c, nil
+		}
+	}
+	return Case{}, fmt.Errorf("benchmarks: no case %s/%s", mode, sdk)
 }

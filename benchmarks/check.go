@@ -42,10 +42,15 @@ type textReply struct {
 // EncodingAESKey, to a message for AppID; the check decrypts it with
 // msgcrypt. Errors wrap ErrBadReply.
 func CheckEcho(w *httptest.ResponseRecorder, encrypted bool) error {
-	if w.Code != http.StatusOK {
-		return fmt.Errorf("%w: HTTP status %d", ErrBadReply, w.Code)
+	return CheckAnswer(w.Code, w.Body.Bytes(), encrypted)
+}
+
+// CheckAnswer is CheckEcho for an answer of HTTP status status with body
+// body, however it came.
+func CheckAnswer(status int, body []byte, encrypted bool) error {
+	if status != http.StatusOK {
+		return fmt.Errorf("%w: HTTP status %d", ErrBadReply, status)
 	}
-	body := w.Body.Bytes()
 	if encrypted {
 		var env envelope
 		if err := xml.Unmarshal(body, &env); err != nil {

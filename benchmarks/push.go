@@ -108,7 +108,12 @@ func safePushFor(appID string) (Push, error) {
 	if err != nil {
 		return Push{}, fmt.Errorf("benchmarks: build the safe push: %w", err)
 	}
-	env, err := c.EncryptEnvelope(msgcrypt.CurrentKey, []byte(PushXML), Timestamp, Nonce)
+	return seal(c, []byte(PushXML))
+}
+
+// seal returns the safe-mode push whose plaintext is xmlPush, encrypted by c.
+func seal(c *msgcrypt.Crypter, xmlPush []byte) (Push, error) {
+	env, err := c.EncryptEnvelope(msgcrypt.CurrentKey, xmlPush, Timestamp, Nonce)
 	if err != nil {
 		return Push{}, fmt.Errorf("benchmarks: build the safe push: %w", err)
 	}

@@ -1,6 +1,7 @@
 package benchmarks
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 
@@ -12,6 +13,27 @@ import (
 
 // xmlType is the Content-Type our handlers answer a reply with.
 const xmlType = "application/xml; charset=utf-8"
+
+// Wxmp returns wxmp's handler for mode (ModePlain or ModeSafe), the one the
+// wxmp rows of the table and of cmd/load measure.
+func Wxmp(mode string) (http.Handler, error) {
+	return wxmpHandWired(mode)
+}
+
+// wxmpHandWired is WxmpPlain or WxmpSafe for mode.
+func wxmpHandWired(mode string) (http.Handler, error) {
+	switch mode {
+	case ModePlain:
+		return WxmpPlain(Token), nil
+	case ModeSafe:
+		c, err := msgcrypt.New(Token, EncodingAESKey, AppID)
+		if err != nil {
+			return nil, fmt.Errorf("benchmarks: %w", err)
+		}
+		return WxmpSafe(c), nil
+	}
+	return nil, fmt.Errorf("benchmarks: unknown mode %q", mode)
+}
 
 // WxmpPlain returns the plain-mode handler a user of wxmp writes, as in the
 // README: check the query signature, read the body (at most 256 KiB), parse
