@@ -33,6 +33,7 @@
 //
 //	go run ./examples/echo &
 //	go run ./cmd/wxmp push -url http://localhost:8080/wechat -token wxmp-echo text hello
+//	go run ./cmd/wxmp push -url http://localhost:8080/wechat -token wxmp-echo file cmd/wxmp/testdata/text.xml
 package main
 
 import (

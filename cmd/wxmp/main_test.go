@@ -247,6 +247,33 @@ func TestPushFileAndEvents(t *testing.T) {
 	assert.Contains(t, out.stderr, "missing.xml")
 }
 
+// TestPushPayloadFile pushes the example payload the README names,
+// cmd/wxmp/testdata/text.xml, in every mode: it must stay a valid text
+// push that a server echoes.
+func TestPushPayloadFile(t *testing.T) {
+	t.Parallel()
+	const payload = "testdata/text.xml" // from the repository root: cmd/wxmp/testdata/text.xml
+	raw, err := os.ReadFile(payload)
+	require.NoError(t, err)
+	in, err := message.Parse(raw)
+	require.NoError(t, err)
+	text, ok := in.(*message.Text)
+	require.True(t, ok, "%T", in)
+	assert.Equal(t, "hello from cmd/wxmp/testdata/text.xml", text.Content)
+
+	url := server(t, echo)
+	env := map[string]string{envToken: testToken, envAESKey: testAESKey, envAppID: testAppID}
+	for _, mode := range []string{"plain", "compatible", "safe"} {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			out := wxmp(t, env, "push", "-timeout", answerTimeout, "-url", url, "-mode", mode, "file", payload)
+			require.Equal(t, exitOK, out.code, out.stdout+out.stderr)
+			assert.Contains(t, out.stdout, "("+mode+" mode)")
+			assert.Contains(t, out.stdout, `PASS: text reply from gh_0123456789ab to oWxmpTest0000000000000000001: "echo: hello from cmd/wxmp/testdata/text.xml"`)
+		})
+	}
+}
+
 // TestStandardInput reads "-" (push) and a missing FILE (decrypt) from
 // standard input.
 func TestStandardInput(t *testing.T) {

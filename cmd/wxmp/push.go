@@ -32,7 +32,8 @@ would show the user "该公众号暂时无法提供服务".
 
 text and event pushes come from -openid to -to, stamped now; NAME is the event
 name as WeChat spells it (subscribe, unsubscribe, SCAN, CLICK, VIEW, ...), and
-EVENTKEY is sent for events that carry one. A file is sent as it is.`
+EVENTKEY is sent for events that carry one. A file is sent as it is; the
+repository has an example text push in cmd/wxmp/testdata/text.xml.`
 
 func (c *cli) push(ctx context.Context, args []string) int {
 	s := c.newSubcommand("push", pushSynopsis)
