@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/wxmp/wxmp/msgcrypt"
+	"github.com/wxmp/wxmp/reply"
 )
 
 // Errors returned by this package. Each one but ErrInvalidConfig, ErrBuild and
@@ -181,18 +182,11 @@ type Reply struct {
 	MusicURL     string
 	HQMusicURL   string
 	ThumbMediaID string
-	// Articles are the items of a news reply.
-	Articles []Article
+	// Articles are the items of a news reply, in the shape package reply
+	// builds them.
+	Articles []reply.Article
 	// KfAccount is the agent a transfer_customer_service reply names.
 	KfAccount string
-}
-
-// Article is one item of a news reply.
-type Article struct {
-	Title       string
-	Description string
-	PicURL      string
-	URL         string
 }
 
 // replyXML is what the judge decodes; text fields are kept as strings so
@@ -474,7 +468,7 @@ func fill(r *Reply, x *replyXML) {
 		r.MusicURL, r.HQMusicURL, r.ThumbMediaID = m.MusicURL, m.HQMusicURL, m.ThumbMediaID
 	}
 	for _, it := range x.Articles {
-		r.Articles = append(r.Articles, Article(it))
+		r.Articles = append(r.Articles, reply.Article(it))
 	}
 	if x.TransInfo != nil {
 		r.KfAccount = x.TransInfo.KfAccount

@@ -161,7 +161,7 @@ func TestCheckDecodesReply(t *testing.T) {
 			wxmptest.Reply{MsgType: "music", Title: "T", Description: "D", MusicURL: "u", HQMusicURL: "hq", ThumbMediaID: "th"}},
 		{reply.NewTransferCustomerService(in, "kf1@wx"), wxmptest.Reply{MsgType: "transfer_customer_service", KfAccount: "kf1@wx"}},
 		{reply.NewNews(in, reply.Article{Title: "T", Description: "D", PicURL: "p", URL: "u"}),
-			wxmptest.Reply{MsgType: "news", Articles: []wxmptest.Article{{Title: "T", Description: "D", PicURL: "p", URL: "u"}}}},
+			wxmptest.Reply{MsgType: "news", Articles: []reply.Article{{Title: "T", Description: "D", PicURL: "p", URL: "u"}}}},
 	}
 	for _, tt := range tests {
 		b, err := tt.rep.Marshal()
