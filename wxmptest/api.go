@@ -124,7 +124,7 @@ func DefaultAPICallbackIPs() []string { return []string{"127.0.0.1", "::1/128"} 
 
 // APIOption configures an [APIServer] in NewAPIServer. A nil APIOption is
 // skipped; one given a value it cannot use makes NewAPIServer fail with an
-// error wrapping ErrConfig that names the option.
+// error wrapping ErrInvalidConfig that names the option.
 type APIOption func(*apiConfig) error
 
 type apiConfig struct {
@@ -142,7 +142,7 @@ type apiConfig struct {
 func WithAPICredentials(appID, appSecret string) APIOption {
 	return func(c *apiConfig) error {
 		if appID == "" || appSecret == "" {
-			return fmt.Errorf("%w: WithAPICredentials: empty AppID or AppSecret", ErrConfig)
+			return fmt.Errorf("%w: WithAPICredentials: empty AppID or AppSecret", ErrInvalidConfig)
 		}
 		c.appID, c.appSecret = appID, appSecret
 		return nil
@@ -154,7 +154,7 @@ func WithAPICredentials(appID, appSecret string) APIOption {
 func WithAPINow(now func() time.Time) APIOption {
 	return func(c *apiConfig) error {
 		if now == nil {
-			return fmt.Errorf("%w: WithAPINow: nil clock", ErrConfig)
+			return fmt.Errorf("%w: WithAPINow: nil clock", ErrInvalidConfig)
 		}
 		c.now = now
 		return nil
@@ -167,7 +167,7 @@ func WithAPINow(now func() time.Time) APIOption {
 func WithAPITokenLifetime(d time.Duration) APIOption {
 	return func(c *apiConfig) error {
 		if d < time.Second || d%time.Second != 0 {
-			return fmt.Errorf("%w: WithAPITokenLifetime: not a positive whole number of seconds", ErrConfig)
+			return fmt.Errorf("%w: WithAPITokenLifetime: not a positive whole number of seconds", ErrInvalidConfig)
 		}
 		c.lifetime = d
 		return nil
@@ -181,7 +181,7 @@ func WithAPIUsers(users ...APIUser) APIOption {
 		seen := map[string]bool{}
 		for _, u := range users {
 			if u.OpenID == "" || seen[u.OpenID] {
-				return fmt.Errorf("%w: WithAPIUsers: empty or repeated OpenID", ErrConfig)
+				return fmt.Errorf("%w: WithAPIUsers: empty or repeated OpenID", ErrInvalidConfig)
 			}
 			seen[u.OpenID] = true
 		}
@@ -197,7 +197,7 @@ func WithAPITemplates(templates ...APITemplate) APIOption {
 		seen := map[string]bool{}
 		for _, t := range templates {
 			if t.TemplateID == "" || seen[t.TemplateID] {
-				return fmt.Errorf("%w: WithAPITemplates: empty or repeated TemplateID", ErrConfig)
+				return fmt.Errorf("%w: WithAPITemplates: empty or repeated TemplateID", ErrInvalidConfig)
 			}
 			seen[t.TemplateID] = true
 		}
@@ -212,7 +212,7 @@ func WithAPICallbackIPs(ips ...string) APIOption {
 	return func(c *apiConfig) error {
 		for _, ip := range ips {
 			if ip == "" {
-				return fmt.Errorf("%w: WithAPICallbackIPs: empty address", ErrConfig)
+				return fmt.Errorf("%w: WithAPICallbackIPs: empty address", ErrInvalidConfig)
 			}
 		}
 		c.callbackIPs = append([]string{}, ips...)
@@ -424,7 +424,7 @@ type apiTicket struct {
 
 // NewAPIServer starts and returns a fake on a loopback port, like
 // httptest.NewServer. Call Close when done. The error, which wraps
-// ErrConfig, comes from an option given a value it cannot use.
+// ErrInvalidConfig, comes from an option given a value it cannot use.
 func NewAPIServer(opts ...APIOption) (*APIServer, error) {
 	s, err := NewUnstartedAPIServer(opts...)
 	if err != nil {

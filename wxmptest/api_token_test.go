@@ -39,7 +39,7 @@ func (c *fakeClock) Now() time.Time {
 }
 
 // errInvalidConfig is the sentinel the API fake's options wrap.
-var errInvalidConfig = wxmptest.ErrConfig
+var errInvalidConfig = wxmptest.ErrInvalidConfig
 
 func newAPI(t *testing.T, opts ...wxmptest.APIOption) *wxmptest.APIServer {
 	t.Helper()
