@@ -173,3 +173,5 @@ func TestBuildErrors(t *testing.T) {
 type notStruct string
 
 func (notStruct) Head() *message.Header { return nil }
+func (notStruct) EventName() string     { return "" }
+func (notStruct) DedupKey() string      { return "" }
