@@ -40,3 +40,24 @@ func TestParseAllocs(t *testing.T) {
 		assert.Equal(t, tt.want, got, "%s: %s", tt.file, tt.why)
 	}
 }
+
+// TestDedupKeyAllocs checks that building a key takes one allocation, the
+// key itself, whatever its fields: strings, numbers, floats, lists, or a
+// hash of the raw XML.
+func TestDedupKeyAllocs(t *testing.T) {
+	for _, file := range []string{
+		"wechatpy_subscribe_qrscene.xml", "wechatpy_location_event.xml", "wechatpy_pic_sysphoto.xml",
+		"wechatpy_masssendjobfinish_copyright.xml", "wechatpy_subscribe_msg_popup_event.xml", "doc_unknown_event.xml",
+	} {
+		e, err := event.Parse(readFixture(t, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := testing.AllocsPerRun(100, func() {
+			if e.DedupKey() == "" {
+				t.Fatal("empty key")
+			}
+		})
+		assert.Equal(t, 1.0, got, file)
+	}
+}

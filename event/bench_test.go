@@ -38,3 +38,23 @@ func BenchmarkParseUnknown(b *testing.B) {
 		}
 	}
 }
+
+func benchmarkDedupKey(b *testing.B, file string) {
+	e, err := event.Parse(readFixture(b, file))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = e.DedupKey()
+	}
+}
+
+func BenchmarkDedupKeySubscribe(b *testing.B) { benchmarkDedupKey(b, "wechatpy_subscribe_qrscene.xml") }
+
+func BenchmarkDedupKeyMassSendJobFinish(b *testing.B) {
+	benchmarkDedupKey(b, "wechatpy_masssendjobfinish_copyright.xml")
+}
+
+// BenchmarkDedupKeyUnknown hashes the raw XML.
+func BenchmarkDedupKeyUnknown(b *testing.B) { benchmarkDedupKey(b, "doc_unknown_event.xml") }

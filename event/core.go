@@ -55,13 +55,6 @@ func (e *Subscribe) QRScene() (scene string, ok bool) {
 	return scene, true
 }
 
-// FromQRCode reports whether the follow came from scanning a parametric QR
-// code. It is the second result of [Subscribe.QRScene].
-func (e *Subscribe) FromQRCode() bool {
-	_, ok := e.QRScene()
-	return ok
-}
-
 // Unsubscribe is pushed when a user unfollows the Official Account
 // (Event "unsubscribe"). WeChat asks developers to delete the user's data
 // when it arrives.
@@ -86,13 +79,14 @@ type Scan struct {
 	Ticket   string `xml:"Ticket"`
 }
 
-// QRScene returns the QR code's scene value: EventKey, with a "qrscene_"
-// prefix dropped should one ever be present, so that callers can treat
-// [Scan] and [Subscribe] alike.
-func (e *Scan) QRScene() string {
+// QRScene returns the QR code's scene value (EventKey without surrounding
+// white space, and without a "qrscene_" prefix should one ever be present)
+// and whether there is one, as [Subscribe.QRScene] does, so that callers
+// can treat both alike. ok is false only when EventKey is empty.
+func (e *Scan) QRScene() (scene string, ok bool) {
 	key := strings.TrimSpace(e.EventKey)
-	scene, _ := strings.CutPrefix(key, QRScenePrefix)
-	return scene
+	scene, _ = strings.CutPrefix(key, QRScenePrefix)
+	return scene, scene != ""
 }
 
 // Location is a location report (Event "LOCATION"), sent when the user

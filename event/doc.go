@@ -39,7 +39,9 @@
 //
 // WeChat retries a push it got no answer to within five seconds, up to
 // three times. Events have no MsgId; WeChat's rule is to de-duplicate them
-// by FromUserName + CreateTime (see [Event]).
+// by FromUserName + CreateTime, which would merge two events of one user in
+// one second. Every type's DedupKey adds the fields that tell such events
+// apart (see [Event]); EventName gives the name without a type switch.
 //
 // # Wire names
 //

@@ -13,16 +13,30 @@ import (
 // of the structs below, or *[Unknown]. It is the same method set as
 // message.Message, so any Event is also a message.Message.
 //
-// Events carry no MsgId. WeChat retries a push it got no answer to within
-// five seconds, up to three times, and asks developers to de-duplicate
-// events by FromUserName + CreateTime (Head().FromUserName and
-// Head().CreateTime). For job results, where one sender can finish several
-// jobs in the same second, the MsgID or publish ID the event carries is the
-// better key.
+// Head returns the common header. EventName returns the Event element as it
+// arrived ("subscribe", "CLICK", …).
+//
+// DedupKey returns a string that is the same for two deliveries of one push
+// and differs for two different pushes. WeChat retries a push it got no
+// answer to within five seconds, up to three times, with the same XML, and
+// asks developers to de-duplicate events by FromUserName + CreateTime; that
+// alone would merge two events of one user in one second (two QR scans,
+// two template results), so each type's key also holds the fields that
+// tell such events apart: ToUserName, FromUserName, CreateTime, Event and
+// EventKey, then, per type, the MsgID of a job result, the publish_id, the
+// Ticket, the card's UserCardCode, an OrderId, … (each type's DedupKey
+// lists them). An [Unknown]'s key holds the header, the name and a SHA-256
+// of the raw XML. The fields are written length-first ("5:gh_ab"), so no
+// two different lists of fields give the same key; a key starts with "e"
+// for an event and "u" for an Unknown, so it never equals a message's.
+// Keys hold OpenIDs: keep them where you would keep those. Building a key
+// takes one allocation.
 //
 // See https://developers.weixin.qq.com/doc/offiaccount/en/Message_Management/Receiving_event_pushes.html
 type Event interface {
 	Head() *Header
+	EventName() string
+	DedupKey() string
 }
 
 // Sentinel errors returned by [Parse], wrapped with detail; test them with
@@ -266,4 +280,18 @@ type Unknown struct {
 	Event         string
 	Raw           []byte
 	InvalidFields []string `xml:"-"`
+}
+
+// EventName returns Event, the name as it arrived.
+func (e *Unknown) EventName() string { return e.Event }
+
+// DedupKey returns the key that is the same for WeChat's retries of this
+// push and differs for another push (see [Event]): it covers the header
+// (MsgType included), Event and a SHA-256 of Raw.
+func (e *Unknown) DedupKey() string {
+	var k wire.Key
+	for k.Next() {
+		k.Unknown(e.ToUserName, e.FromUserName, e.CreateTime, e.MsgType, e.Event, e.Raw)
+	}
+	return k.String()
 }

@@ -44,7 +44,6 @@ func TestSubscribeQRScene(t *testing.T) {
 			scene, ok := e.QRScene()
 			assert.Equal(t, tt.wantScene, scene)
 			assert.Equal(t, tt.wantQR, ok)
-			assert.Equal(t, tt.wantQR, e.FromQRCode())
 		})
 	}
 
@@ -57,10 +56,30 @@ func TestSubscribeQRScene(t *testing.T) {
 	})
 }
 
+// TestScanQRScene checks that Scan.QRScene has Subscribe.QRScene's shape,
+// so that callers treat both alike: the scene value, and whether there is
+// one.
 func TestScanQRScene(t *testing.T) {
 	t.Parallel()
-	assert.Equal(t, "SCENE_VALUE", parseAs[*event.Scan](t, "wechatpy_scan.xml").QRScene())
-	assert.Equal(t, "42", (&event.Scan{EventKey: "qrscene_42"}).QRScene())
+	tests := []struct {
+		e         *event.Scan
+		wantScene string
+		wantOK    bool
+	}{
+		{parseAs[*event.Scan](t, "wechatpy_scan.xml"), "SCENE_VALUE", true},
+		{&event.Scan{EventKey: "qrscene_42"}, "42", true},
+		{&event.Scan{EventKey: " 7 "}, "7", true},
+		{&event.Scan{}, "", false},
+		{&event.Scan{EventKey: " "}, "", false},
+	}
+	for _, tt := range tests {
+		scene, ok := tt.e.QRScene()
+		assert.Equal(t, tt.wantScene, scene, "%q", tt.e.EventKey)
+		assert.Equal(t, tt.wantOK, ok, "%q", tt.e.EventKey)
+	}
+	// One signature for both.
+	var _ interface{ QRScene() (string, bool) } = (*event.Subscribe)(nil)
+	var _ interface{ QRScene() (string, bool) } = (*event.Scan)(nil)
 }
 
 func TestCreateTime(t *testing.T) {

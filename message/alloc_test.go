@@ -39,3 +39,22 @@ func TestParseAllocs(t *testing.T) {
 		assert.Equal(t, tt.want, got, "%s: %s", tt.file, tt.why)
 	}
 }
+
+// TestDedupKeyAllocs checks that building a key takes one allocation.
+func TestDedupKeyAllocs(t *testing.T) {
+	for _, file := range []string{"wechatpy_text.xml", "wechatpy_location_msg.xml", "wechatpy_device_text.xml"} {
+		m, err := message.Parse(readFixture(t, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		noID := &message.Text{Header: *m.Head(), Content: "no MsgId"}
+		for _, m := range []message.Message{m, noID} {
+			got := testing.AllocsPerRun(100, func() {
+				if m.DedupKey() == "" {
+					t.Fatal("empty key")
+				}
+			})
+			assert.Equal(t, 1.0, got, file)
+		}
+	}
+}

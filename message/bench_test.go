@@ -80,3 +80,14 @@ func BenchmarkParseAttrs1MiB(b *testing.B) {
 func BenchmarkParseFlat1MiB(b *testing.B) {
 	benchmarkRefused(b, flatPush("", (1<<20)/len("<a/>")))
 }
+
+func BenchmarkDedupKeyText(b *testing.B) {
+	m, err := message.Parse(readFixture(b, "wechatpy_text.xml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = m.DedupKey()
+	}
+}

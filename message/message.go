@@ -19,9 +19,30 @@ type Header = event.Header
 
 // Message is what [Parse] returns: one of the pointer types of this package
 // (such as *Text) or of package event (such as *event.Subscribe). Use a type
-// switch to get at the fields; Head gives the common header of any of them.
+// switch to get at the fields. Any of them gives:
+//
+//   - Head: the common header.
+//   - EventName: the Event element as it arrived ("subscribe", "CLICK", …)
+//     for an event, "" for a message.
+//   - DedupKey: a string that is the same for two deliveries of one push
+//     and differs for two different pushes, to drop WeChat's retries (it
+//     retries a push it got no answer to within five seconds, up to three
+//     times, with the same XML). A message's key is ToUserName,
+//     FromUserName, CreateTime and MsgId, which WeChat recommends for
+//     de-duplicating messages (with what the message holds when MsgId is
+//     missing); an event's is described at event.Event; an Unknown's holds
+//     its header and a SHA-256 of the raw XML. Fields are written
+//     length-first ("5:gh_ab"), so that no two different lists of fields
+//     give the same key, and a key starts with "m", "e" or "u" for a
+//     message, an event or an Unknown, so that kinds never share one. Keys
+//     hold OpenIDs: keep them where you would keep those. Building a key
+//     takes one allocation.
+//
+// See https://developers.weixin.qq.com/doc/offiaccount/en/Message_Management/Receiving_standard_messages.html
 type Message interface {
 	Head() *Header
+	EventName() string
+	DedupKey() string
 }
 
 // Wire values of MsgType.
