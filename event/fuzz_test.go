@@ -32,7 +32,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("<xml><MsgType>event</MsgType><Event>giftcard_user_accept</Event><IsChatRoom>maybe</IsChatRoom></xml>"))
 	sentinels := []error{
 		event.ErrEmptyBody, event.ErrNotXML, event.ErrRootElement, event.ErrNoMsgType,
-		event.ErrInvalidNumber, event.ErrNotEvent, event.ErrNoEvent,
+		event.ErrInvalidNumber, event.ErrNotEvent, event.ErrNoEvent, event.ErrTooComplex,
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		e, err := event.Parse(body)
@@ -59,6 +59,13 @@ func FuzzParse(f *testing.F) {
 		}
 		if u, ok := e.(*event.Unknown); ok && len(u.Raw) == 0 {
 			t.Fatal("Unknown without its raw XML")
+		}
+		if e.EventName() != name {
+			t.Fatalf("EventName %q, Event %q", e.EventName(), name)
+		}
+		again, err := event.Parse(append([]byte(nil), body...))
+		if err != nil || again.DedupKey() != e.DedupKey() {
+			t.Fatalf("Parse(%q) twice: keys %q and %q (%v)", body, e.DedupKey(), again.DedupKey(), err)
 		}
 	})
 }

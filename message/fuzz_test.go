@@ -29,7 +29,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("<xml><MsgType>event</MsgType><Event>NEW_THING</Event></xml>"))
 	sentinels := []error{
 		message.ErrEmptyBody, message.ErrNotXML, message.ErrRootElement,
-		message.ErrNoMsgType, message.ErrInvalidNumber, message.ErrNoEvent,
+		message.ErrNoMsgType, message.ErrInvalidNumber, message.ErrNoEvent, message.ErrTooComplex,
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		m, err := message.Parse(body)
@@ -49,6 +49,11 @@ func FuzzParse(f *testing.F) {
 		}
 		if m.Head() == nil || m.Head().MsgType == "" {
 			t.Fatalf("Parse accepted %q without a MsgType", body)
+		}
+		// The same bytes give the same key.
+		again, err := message.Parse(append([]byte(nil), body...))
+		if err != nil || again.DedupKey() != m.DedupKey() || again.EventName() != m.EventName() {
+			t.Fatalf("Parse(%q) twice: keys %q and %q (%v)", body, m.DedupKey(), again.DedupKey(), err)
 		}
 	})
 }
