@@ -76,6 +76,20 @@
 // WECHAT_APPID is then an error, as usual). To run against the fake as a
 // separate process instead, see "wxmp oauth-server" (cmd/wxmp).
 //
+// Fake mode also serves a fake of WeChat's API (wxmptest.APIServer: access
+// tokens, customer-service and template messages, menu, media, QR codes,
+// user info, the JS-SDK ticket) under /fake-wechat-api/, with the same AppID
+// and AppSecret and the fake user who signs in among its followers. Its
+// page, PUBLIC_URL/fake-wechat-api/, linked from the banner, lists what was
+// sent to each user. Point package api, or cmd/wxmp, at it:
+//
+//	WECHAT_API_BASE=http://localhost:8080/fake-wechat-api \
+//	WECHAT_APPID=wx0123456789abcdef WECHAT_SECRET=wxmptestfakeappsecret0123456789a \
+//	go run ./cmd/wxmp send -to oWXMPTEST_fakeuser_000000001 text hello
+//
+// (wxmptest's published fake credentials and user, which the banner shows
+// too) and reload that page.
+//
 // Logs are JSON lines (log/slog) on stdout; they never contain the secret,
 // a code or a token. SIGINT or SIGTERM stops the server gracefully,
 // letting requests in flight finish.
@@ -124,8 +138,12 @@ const (
 	wechatTimeout  = 10 * time.Second
 	shutdownPeriod = 10 * time.Second
 	maxVerifySize  = 1 << 10
-	// fakePrefix is where fake mode serves the stand-in for WeChat's hosts.
-	fakePrefix = "/fake-wechat"
+	// fakePrefix is where fake mode serves the stand-in for WeChat's OAuth
+	// hosts, fakeAPIPrefix the stand-in for its API (api.weixin.qq.com's
+	// cgi-bin). They are apart because both fakes have a page at their
+	// root.
+	fakePrefix    = "/fake-wechat"
+	fakeAPIPrefix = "/fake-wechat-api"
 )
 
 func main() {
@@ -154,6 +172,10 @@ type config struct {
 	// FakeWeChat, in fake mode, is the stand-in served under fakePrefix;
 	// Endpoint points at it.
 	FakeWeChat *wxmptest.OAuthServer
+	// FakeAPI, in fake mode, is the stand-in for WeChat's API served under
+	// fakeAPIPrefix, for package api and cmd/wxmp; its URL is
+	// PUBLIC_URL/fake-wechat-api.
+	FakeAPI *wxmptest.APIServer
 
 	now      func() time.Time // clock; nil means time.Now (tests set it)
 	maxSpent int              // cap on spent states; 0 means maxSpentStates
@@ -319,6 +341,16 @@ func (c config) withFakeWeChat(addr net.Addr) (config, error) {
 		AuthURL: c.PublicURL + fakePrefix,
 		APIURL:  "http://" + addr.String() + fakePrefix, // Go dials an unspecified address locally
 	}
+	// The API fake's default followers include the OAuth fake's user, so
+	// the user who signs in can be sent messages.
+	c.FakeAPI, err = wxmptest.NewUnstartedAPIServer(wxmptest.WithAPICredentials(c.AppID, c.Secret))
+	if err != nil {
+		return config{}, fmt.Errorf("fake mode: %w", err)
+	}
+	// Served by this server, never started: its URL, which the links it
+	// answers with (a video's video_url) start with, is where the browser
+	// reaches it.
+	c.FakeAPI.URL = c.PublicURL + fakeAPIPrefix
 	if _, err := c.oauthConfig().AuthCodeURL("startup"); err != nil {
 		return config{}, err
 	}
@@ -352,7 +384,7 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 			return err
 		}
 		logger.Warn("fake mode: WECHAT_APPID is not set, so sign-in goes to a fake WeChat served by this process, not to WeChat",
-			"fake_wechat", cfg.Endpoint.AuthURL, "open", cfg.PublicURL)
+			"fake_wechat", cfg.Endpoint.AuthURL, "fake_api", cfg.FakeAPI.URL, "open", cfg.PublicURL)
 	}
 	srv := &http.Server{
 		Handler:           newServer(cfg, logger),
@@ -399,6 +431,8 @@ type server struct {
 	now      func() time.Time
 	signer   *signer
 	spent    *spentStates
+	// fakeAPIPage is the path of the API fake's page, in fake mode.
+	fakeAPIPage string
 	// stateName and sessionName are the cookie names, with the __Host-
 	// prefix over https: the browser then takes them only with Secure,
 	// Path=/ and no Domain, so a sibling subdomain cannot plant them.
@@ -447,6 +481,10 @@ func newServer(cfg config, logger *slog.Logger) http.Handler {
 	}
 	if cfg.FakeWeChat != nil {
 		mux.Handle(fakePrefix+"/", http.StripPrefix(fakePrefix, cfg.FakeWeChat.Handler()))
+	}
+	if cfg.FakeAPI != nil {
+		mux.Handle(fakeAPIPrefix+"/", http.StripPrefix(fakeAPIPrefix, cfg.FakeAPI.Handler()))
+		s.fakeAPIPage = prefix + fakeAPIPrefix + "/"
 	}
 	return s.withLogAndHeaders(mux)
 }
@@ -702,12 +740,28 @@ type pageData struct {
 	ErrCode  int
 	Hint     string
 	Fake     bool // fake mode: show the banner
+	FakeAPI  *fakeAPIData
+}
+
+// fakeAPIData is what the fake-mode banner says about the API fake: where
+// its page is and how to point cmd/wxmp at it. The credentials are
+// wxmptest's published fake ones.
+type fakeAPIData struct {
+	Page    string // the page of what it was sent, as the browser sees it
+	BaseURL string // for WECHAT_API_BASE
+	AppID   string
+	Secret  string
+	OpenID  string // a follower it knows: the fake user who signs in
 }
 
 // render executes a page into a buffer first, so a template failure is a
 // clean 500 rather than half a page.
 func (s *server) render(w http.ResponseWriter, status int, page string, data pageData) {
 	data.Fake = s.cfg.FakeWeChat != nil
+	if fake := s.cfg.FakeAPI; fake != nil {
+		data.FakeAPI = &fakeAPIData{Page: s.fakeAPIPage, BaseURL: fake.URL, AppID: fake.AppID(), Secret: fake.AppSecret(),
+			OpenID: wxmptest.DefaultOAuthUser().OpenID}
+	}
 	var buf bytes.Buffer
 	if err := s.pages[page].Execute(&buf, data); err != nil {
 		s.log.Error("template failed", "page", page, "err", err)
@@ -786,7 +840,11 @@ dt{color:#888;font-size:.85rem;margin-top:.5rem}dd{margin:0}
 <body>
 {{if .Fake}}<p class="fake" id="fake-wechat"><strong>Fake WeChat 模拟微信.</strong> WECHAT_APPID is not set, so
 sign-in goes to a stand-in for WeChat built into this server, and the profile
-is made up. Set WECHAT_APPID, WECHAT_SECRET and PUBLIC_URL to use real WeChat.</p>{{end}}
+is made up. Set WECHAT_APPID, WECHAT_SECRET and PUBLIC_URL to use real WeChat.
+{{with .FakeAPI}}<br>A fake of WeChat's API is here too:
+<a href="{{.Page}}" id="fake-wechat-api">see what it was sent</a>. Send the fake user a message with
+<code>WECHAT_API_BASE={{.BaseURL}} WECHAT_APPID={{.AppID}} WECHAT_SECRET={{.Secret}}
+go run ./cmd/wxmp send -to {{.OpenID}} text hello</code>{{end}}</p>{{end}}
 {{template "body" .}}
 </body>
 </html>

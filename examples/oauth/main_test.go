@@ -644,6 +644,10 @@ func TestWithFakeWeChat(t *testing.T) {
 			assert.Equal(t, tt.want.Endpoint, c.Endpoint)
 			require.NotNil(t, c.FakeWeChat)
 			assert.Equal(t, c.AppID, c.FakeWeChat.AppID())
+			require.NotNil(t, c.FakeAPI, "the API fake is served too")
+			assert.Equal(t, tt.want.PublicURL+"/fake-wechat-api", c.FakeAPI.URL)
+			assert.Equal(t, c.AppID, c.FakeAPI.AppID())
+			assert.Equal(t, c.Secret, c.FakeAPI.AppSecret())
 		})
 	}
 }
