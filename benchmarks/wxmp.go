@@ -17,11 +17,13 @@ const xmlType = "application/xml; charset=utf-8"
 // Wxmp returns wxmp's handler for mode (ModePlain or ModeSafe), the one the
 // wxmp rows of the table and of cmd/load measure.
 func Wxmp(mode string) (http.Handler, error) {
-	return wxmpHandWired(mode)
+	return WxmpHandWired(mode)
 }
 
-// wxmpHandWired is WxmpPlain or WxmpSafe for mode.
-func wxmpHandWired(mode string) (http.Handler, error) {
+// WxmpHandWired returns wxmp's lower-level route for mode, WxmpPlain or
+// WxmpSafe: what a user of another router writes, without push.Server's
+// dedupe and 5-second guard.
+func WxmpHandWired(mode string) (http.Handler, error) {
 	switch mode {
 	case ModePlain:
 		return WxmpPlain(Token), nil

@@ -23,16 +23,20 @@
 //   - client CPU/push: the client process's, for scale.
 //
 // The client and the server share the machine's cores, so pushes/s and
-// latencies depend on both; the CPU time per push does not, much. With
-// -rounds above 1, the phases run again in the same order and the table
-// shows medians.
+// latencies depend on both; the CPU time per push much less, but it grows
+// when other programs compete for the cores and their caches. The phases
+// run -rounds times (3 by default), round after round in the same order,
+// and the table shows medians; above the floor is the median of each
+// round's difference, so that a slow round weighs on both sides alike. Run
+// it on a quiet machine.
 //
 // From the benchmarks directory:
 //
-//	go run ./cmd/load                      # 20 000 pushes per server and mode, 8 connections
-//	go run ./cmd/load -count 50000 -c 16 -rounds 3
+//	go run ./cmd/load                      # 3 rounds of 10 000 pushes per server and mode, 8 connections
+//	go run ./cmd/load -count 50000 -c 16 -rounds 5
 //	go run ./cmd/load -servers floor,wxmp -modes safe
 //	go run ./cmd/load -strict              # exit 1 when a target is not met
+//	go run ./cmd/load -servers floor,wxmp,wxmp-handwired -cpuprofile cpu.out
 //
 // Progress goes to standard error, the table to standard output.
 package main
@@ -45,6 +49,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime/pprof"
 	"slices"
 	"strings"
 
@@ -60,14 +65,15 @@ func main() {
 		return
 	}
 	var cfg config
-	flag.IntVar(&cfg.count, "count", 20_000, "timed pushes per server, mode and round")
+	flag.IntVar(&cfg.count, "count", 10_000, "timed pushes per server, mode and round")
 	flag.IntVar(&cfg.warmup, "warmup", 1_000, "pushes sent and checked before the timed ones")
 	flag.IntVar(&cfg.concurrency, "c", 8, "keep-alive connections, each sending one push at a time")
-	flag.IntVar(&cfg.rounds, "rounds", 1, "run every phase this many times, interleaved, and report medians")
-	servers := flag.String("servers", strings.Join(allServers, ","), "the servers to load, comma-separated")
+	flag.IntVar(&cfg.rounds, "rounds", 3, "run every phase this many times, interleaved, and report medians")
+	servers := flag.String("servers", strings.Join(defaultServers, ","), "the servers to load, comma-separated, of "+strings.Join(allServers, ","))
 	modes := flag.String("modes", benchmarks.ModePlain+","+benchmarks.ModeSafe, "the modes, comma-separated")
 	strict := flag.Bool("strict", false, "exit with status 1 when a target is not met")
 	quiet := flag.Bool("q", false, "do not print progress to standard error")
+	cpuprofile := flag.String("cpuprofile", "", "write the server process's CPU profile, over the whole run, to this file")
 	flag.Parse()
 	cfg.servers, cfg.modes = split(*servers), split(*modes)
 	if !*quiet {
@@ -79,10 +85,32 @@ func main() {
 		os.Exit(1)
 	}
 	r := runner{client: func(ctx context.Context) *exec.Cmd { return exec.CommandContext(ctx, exe) }}
-	if err := run(r, cfg, os.Stdout, *strict); err != nil {
+	if err := profiled(*cpuprofile, func() error { return run(r, cfg, os.Stdout, *strict) }); err != nil {
 		fmt.Fprintln(os.Stderr, "load:", err)
 		os.Exit(1)
 	}
+}
+
+// profiled runs f, writing a CPU profile of this process to file unless
+// file is "".
+func profiled(file string, f func() error) error {
+	if file == "" {
+		return f()
+	}
+	out, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if err := pprof.StartCPUProfile(out); err != nil {
+		out.Close()
+		return err
+	}
+	ferr := f()
+	pprof.StopCPUProfile()
+	if err := out.Close(); err != nil && ferr == nil {
+		ferr = err
+	}
+	return ferr
 }
 
 func split(s string) []string {
@@ -146,7 +174,7 @@ func run(r runner, cfg config, out io.Writer, strict bool) error {
 				}
 				ms = append(ms, m)
 				if cfg.progress != nil {
-					fmt.Fprintf(cfg.progress, "round %d/%d %-5s %-12s %7.0f pushes/s  p50 %s  p99 %s  server CPU/push %s\n",
+					fmt.Fprintf(cfg.progress, "round %d/%d %-5s %-14s %6.0f pushes/s  p50 %s  p99 %s  server CPU/push %s\n",
 						round, cfg.rounds, mode, server, m.throughput(), micros(m.P50), micros(m.P99), micros(m.perPush(m.serverCPU)))
 				}
 			}

@@ -144,6 +144,7 @@ var serverNames = map[string]string{
 	benchmarks.SDKWxmp:        "wxmp",
 	benchmarks.SDKChanxuehong: "chanxuehong",
 	benchmarks.SDKSilenceper:  "silenceper",
+	serverHandWired:           "wxmp (hand-wired)",
 }
 
 // writeTable writes rows as markdown: the machine and the run's settings,

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,14 +24,28 @@ import (
 // writes a fixed reply: what any server pays, SDK or not.
 const serverFloor = "floor"
 
-// allServers is every server the load is sent to, in the table's order.
-var allServers = []string{serverFloor, benchmarks.SDKWxmp, benchmarks.SDKChanxuehong, benchmarks.SDKSilenceper}
+// serverHandWired names wxmp's lower-level route, for users of other
+// routers: benchmarks.WxmpPlain and WxmpSafe, which verify, parse and reply
+// by hand, without push.Server's dedupe and guard. It is not loaded unless
+// asked for.
+const serverHandWired = "wxmp-handwired"
 
-// handlerFor returns a new handler of server for mode: the floor, or the
-// SDK's handler that package benchmarks times (benchmarks.CaseFor).
+// defaultServers is every server the load is sent to by default, in the
+// table's order.
+var defaultServers = []string{serverFloor, benchmarks.SDKWxmp, benchmarks.SDKChanxuehong, benchmarks.SDKSilenceper}
+
+// allServers is every server -servers may name.
+var allServers = append(slices.Clone(defaultServers), serverHandWired)
+
+// handlerFor returns a new handler of server for mode: the floor, wxmp's
+// hand-wired route, or the SDK's handler that package benchmarks times
+// (benchmarks.CaseFor).
 func handlerFor(server, mode string) (http.Handler, error) {
-	if server == serverFloor {
+	switch server {
+	case serverFloor:
 		return floorHandler(mode)
+	case serverHandWired:
+		return benchmarks.WxmpHandWired(mode)
 	}
 	c, err := benchmarks.CaseFor(server, mode)
 	if err != nil {
