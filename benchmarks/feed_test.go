@@ -11,6 +11,7 @@ import (
 
 	"github.com/wxmp/wxmp/message"
 	"github.com/wxmp/wxmp/msgcrypt"
+	"github.com/wxmp/wxmp/push"
 )
 
 // TestPushesDiffer checks what the benchmarks rely on: every push of a mode
@@ -75,4 +76,12 @@ func TestEveryHandlerEchoesTheFeed(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestFeedOutlastsDedupe: a Feed starts over only after more pushes than
+// push.Server's default store remembers, so no push of a benchmark is a
+// repeat the server still knows.
+func TestFeedOutlastsDedupe(t *testing.T) {
+	t.Parallel()
+	assert.Greater(t, FeedSize, push.DefaultMemoryMaxEntries)
 }
