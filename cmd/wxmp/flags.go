@@ -22,6 +22,7 @@ type subcommand struct {
 	*flag.FlagSet
 	synopsis string
 	c        *cli
+	rest     []string // the arguments, after parseInterspersed
 }
 
 // newSubcommand returns an empty FlagSet for the command name. Errors and

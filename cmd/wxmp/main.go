@@ -43,6 +43,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 // Exit statuses.
@@ -74,6 +75,7 @@ type cli struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	now    func() time.Time // the clock of the API commands; nil means time.Now
 }
 
 // command is a subcommand: its name, one line of help, and what runs it.
@@ -83,6 +85,10 @@ type command struct {
 	run     func(c *cli, ctx context.Context, args []string) int
 }
 
+// firstAPICommand is the first of the commands that call WeChat's API,
+// which help lists under a heading of their own.
+const firstAPICommand = "token"
+
 // commands lists the subcommands in the order help shows them.
 func commands() []command {
 	return []command{
@@ -91,6 +97,7 @@ func commands() []command {
 		{"sign", "compute the signature (and msg_signature) WeChat would send", (*cli).sign},
 		{"decrypt", "print a captured encrypted push or reply in clear", (*cli).decrypt},
 		{"oauth-server", "run a fake of WeChat's OAuth hosts", (*cli).oauthServer},
+		{"token", "fetch the access_token and show it masked, with its expiry", (*cli).token},
 	}
 }
 
@@ -118,10 +125,15 @@ func (c *cli) run(ctx context.Context, args []string) int {
 }
 
 func (c *cli) usage(w io.Writer) {
-	fmt.Fprint(w, "wxmp plays WeChat's side of an Official Account's server URL.\n\nUsage:\n\n\twxmp COMMAND [flags] [arguments]\n\nCommands:\n\n")
-	for _, cmd := range commands() {
+	fmt.Fprint(w, "wxmp plays WeChat's side of an Official Account's server URL, and calls WeChat's API for the account.\n\n"+
+		"Usage:\n\n\twxmp COMMAND [flags] [arguments]\n\nCommands:\n\n")
+	for i, cmd := range commands() {
+		if cmd.name == firstAPICommand && i > 0 {
+			fmt.Fprint(w, "\n  Calling WeChat's API (account from WECHAT_APPID and WECHAT_SECRET, host from WECHAT_API_BASE):\n\n")
+		}
 		fmt.Fprintf(w, "\t%-13s %s\n", cmd.name, cmd.summary)
 	}
 	fmt.Fprint(w, "\nRun \"wxmp help COMMAND\" or \"wxmp COMMAND -h\" for a command's flags.\n"+
-		"The token, EncodingAESKey and AppID may come from WECHAT_TOKEN, WECHAT_AES_KEY and WECHAT_APPID.\n")
+		"The token, EncodingAESKey and AppID may come from WECHAT_TOKEN, WECHAT_AES_KEY and WECHAT_APPID.\n"+
+		"Exit status: 0 on success, 1 on failure (with WeChat's errcode and a hint), 2 for a usage error.\n")
 }
