@@ -98,6 +98,7 @@ func commands() []command {
 		{"decrypt", "print a captured encrypted push or reply in clear", (*cli).decrypt},
 		{"oauth-server", "run a fake of WeChat's OAuth hosts", (*cli).oauthServer},
 		{"token", "fetch the access_token and show it masked, with its expiry", (*cli).token},
+		{"send", "send a customer-service message to a user", (*cli).send},
 	}
 }
 
