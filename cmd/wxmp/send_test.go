@@ -102,21 +102,21 @@ func TestSendRefused(t *testing.T) {
 	assert.Equal(t, 3, fake.Calls(wxmptest.APICustomSendPath), "none retried")
 
 	fake.SetFaults(wxmptest.APIFault{ErrCode: -1})
-	out := wxmpAPI(t, fake, nil, "", "menu", "delete")
+	out := wxmpAPI(t, fake, nil, "", "send", "-to", wxmptest.DefaultOpenID, "text", "hi")
 	assert.Equal(t, exitFail, out.code)
 	assert.Contains(t, out.stderr, "errcode -1")
 	assert.Contains(t, out.stderr, "hint: ")
-	assert.Equal(t, 1, fake.Calls(wxmptest.APIMenuDeletePath))
+	assert.Equal(t, 4, fake.Calls(wxmptest.APICustomSendPath), "-1 is not retried either")
 
 	// A code no package explains still gets a hint: where to look it up.
 	fake.SetFaults(wxmptest.APIFault{ErrCode: 61451, ErrMsg: "invalid parameter"})
-	out = wxmpAPI(t, fake, nil, "", "menu", "delete")
+	out = wxmpAPI(t, fake, nil, "", "send", "-to", wxmptest.DefaultOpenID, "text", "hi")
 	assert.Equal(t, exitFail, out.code)
-	assert.Contains(t, out.stderr, "wxmp menu: WeChat refused: errcode 61451: invalid parameter")
+	assert.Contains(t, out.stderr, "wxmp send: WeChat refused: errcode 61451: invalid parameter")
 	assert.Contains(t, out.stderr, "hint: look errcode 61451 up in WeChat's list: https://developers.weixin.qq.com/")
 
 	fake.SetFaults(wxmptest.APIFault{Status: http.StatusBadGateway, Body: "<html>502</html>"})
-	out = wxmpAPI(t, fake, nil, "", "menu", "delete")
+	out = wxmpAPI(t, fake, nil, "", "send", "-to", wxmptest.DefaultOpenID, "text", "hi")
 	assert.Equal(t, exitFail, out.code)
 	assert.Contains(t, out.stderr, "502")
 	assert.Contains(t, out.stderr, "hint: the host answered with an HTTP error")
