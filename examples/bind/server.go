@@ -146,6 +146,15 @@ func newServer(cfg config, db *DB, logger *slog.Logger) (http.Handler, error) {
 	mux.HandleFunc("GET "+wechatLoginPath, s.wechatLogin)
 	mux.HandleFunc("GET "+loginCallbackPath, s.wechatLoginCallback)
 	mux.HandleFunc("POST "+notifyPath, s.notify)
+	// Any other method on these paths: 405 with the page, not the 404
+	// of the catch-all below.
+	for path, allow := range map[string]string{
+		signupPath: "GET, HEAD, POST", loginPath: "GET, HEAD, POST", logoutPath: "GET, HEAD, POST",
+		mePath: "GET, HEAD", bindPath: "POST", unbindPath: "POST", notifyPath: "POST",
+		wechatLoginPath: "GET, HEAD", bindCallbackPath: "GET, HEAD", loginCallbackPath: "GET, HEAD",
+	} {
+		mux.HandleFunc(path, s.methodNotAllowed(allow))
+	}
 	mux.HandleFunc("GET /healthz", s.healthz)
 	static, _ := fs.Sub(assets, "static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
@@ -301,6 +310,17 @@ func (s *server) signedOut(w http.ResponseWriter) {
 func parseForm(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	return r.ParseForm()
+}
+
+func (s *server) methodNotAllowed(allow string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", allow)
+		text := "This address does not take a " + r.Method + " request."
+		if allow == "POST" {
+			text = "This address takes the form on your account page, not a link."
+		}
+		s.message(w, http.StatusMethodNotAllowed, "Not here", text, link{s.url(mePath), "Your account"})
+	}
 }
 
 func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
