@@ -99,6 +99,7 @@ func commands() []command {
 		{"oauth-server", "run a fake of WeChat's OAuth hosts", (*cli).oauthServer},
 		{"token", "fetch the access_token and show it masked, with its expiry", (*cli).token},
 		{"send", "send a customer-service message to a user", (*cli).send},
+		{"menu", "get, create or delete the custom menu", (*cli).menu},
 	}
 }
 
