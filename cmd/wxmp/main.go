@@ -100,6 +100,7 @@ func commands() []command {
 		{"token", "fetch the access_token and show it masked, with its expiry", (*cli).token},
 		{"send", "send a customer-service message to a user", (*cli).send},
 		{"menu", "get, create or delete the custom menu", (*cli).menu},
+		{"media", "upload or download a temporary media file", (*cli).media},
 	}
 }
 
