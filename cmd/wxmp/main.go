@@ -101,6 +101,7 @@ func commands() []command {
 		{"send", "send a customer-service message to a user", (*cli).send},
 		{"menu", "get, create or delete the custom menu", (*cli).menu},
 		{"media", "upload or download a temporary media file", (*cli).media},
+		{"qrcode", "create a parametric QR code and print its link", (*cli).qrcode},
 	}
 }
 
