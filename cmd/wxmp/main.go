@@ -102,6 +102,7 @@ func commands() []command {
 		{"menu", "get, create or delete the custom menu", (*cli).menu},
 		{"media", "upload or download a temporary media file", (*cli).media},
 		{"qrcode", "create a parametric QR code and print its link", (*cli).qrcode},
+		{"userinfo", "print what WeChat says about users", (*cli).userinfo},
 	}
 }
 
