@@ -103,6 +103,7 @@ func commands() []command {
 		{"media", "upload or download a temporary media file", (*cli).media},
 		{"qrcode", "create a parametric QR code and print its link", (*cli).qrcode},
 		{"userinfo", "print what WeChat says about users", (*cli).userinfo},
+		{"jssdk", "print the wx.config object for a page URL", (*cli).jssdk},
 	}
 }
 
