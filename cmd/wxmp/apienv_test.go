@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -138,4 +139,102 @@ func TestTokenFallsBackToLegacy(t *testing.T) {
 	assert.Contains(t, out.stderr, "502")
 	assert.NotContains(t, out.stderr, "using cgi-bin/token")
 	assert.Equal(t, 1, fake.Calls(wxmptest.APITokenPath))
+}
+
+// TestIPWhitelistFailsAtOnce: 40164, from the token endpoint or from a
+// call, is exit status 1 with the errcode and the console setting to
+// change, after exactly one request: no retry.
+func TestIPWhitelistFailsAtOnce(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		path string
+		args []string
+	}{
+		{"token endpoint, token", wxmptest.APIStableTokenPath, []string{"token"}},
+		{"token endpoint, send", wxmptest.APIStableTokenPath, []string{"send", "-to", wxmptest.DefaultOpenID, "text", "hi"}},
+		{"send", wxmptest.APICustomSendPath, []string{"send", "-to", wxmptest.DefaultOpenID, "text", "hi"}},
+		{"menu get", wxmptest.APIMenuGetPath, []string{"menu", "get"}},
+		{"userinfo", wxmptest.APIUserInfoPath, []string{"userinfo", wxmptest.DefaultOpenID}},
+		{"qrcode", wxmptest.APIQRCodeCreatePath, []string{"qrcode", "-scene", "7"}},
+		{"jssdk", wxmptest.APITicketPath, []string{"jssdk", "-url", "https://example.com/"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			fake := newFake(t)
+			fake.SetFaults(wxmptest.APIFault{Path: tt.path, ErrCode: 40164,
+				ErrMsg: "invalid ip 203.0.113.7 ipv6 ::ffff:203.0.113.7, not in whitelist"})
+			out := wxmpAPI(t, fake, nil, "", tt.args...)
+			assert.Equal(t, exitFail, out.code)
+			assert.Empty(t, out.stdout)
+			assert.Contains(t, out.stderr, "WeChat refused: errcode 40164: invalid ip 203.0.113.7")
+			assert.Regexp(t, `(?m)^hint: .*IP whitelist.*IP白名单`, out.stderr)
+			assert.Equal(t, 1, fake.Calls(tt.path), "no retry")
+			assert.Equal(t, 1, fake.TokenRequests())
+		})
+	}
+}
+
+// TestAPISecretNeverPrinted runs every API command with the secret in the
+// environment, successfully and not, and finds it nowhere in the output.
+// (wxmpAPI checks the fake's secrets too, tokens and tickets included.)
+func TestAPISecretNeverPrinted(t *testing.T) {
+	t.Parallel()
+	const secret = "S3cretThatMustNeverBePrinted0042"
+	fake := newFake(t, wxmptest.WithAPICredentials("wx5823bf96d3bd56c7", secret))
+	env := map[string]string{envSecret: secret}
+	wrong := map[string]string{envSecret: secret + "x"}
+	for _, args := range [][]string{
+		{"token"}, {"token", "-h"}, {"help", "send"},
+		{"send", "-to", wxmptest.DefaultOpenID, "text", "hi"},
+		{"menu", "get"}, {"qrcode", "-scene", "9"}, {"userinfo", wxmptest.DefaultOpenID},
+		{"jssdk", "-url", "https://example.com/"},
+	} {
+		for _, e := range []map[string]string{env, wrong} {
+			out := wxmpAPI(t, fake, e, "", args...)
+			assert.NotContains(t, out.stdout+out.stderr, secret, args)
+		}
+	}
+	out := wxmpAPI(t, fake, wrong, "", "token")
+	assert.Equal(t, exitFail, out.code)
+	assert.Contains(t, out.stderr, "errcode 40125")
+	assert.Contains(t, out.stderr, "hint: ")
+
+	// cgi-bin/token takes the secret in its query: a transport error
+	// there, whose text has the URL, must not show it either.
+	broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == wxmptest.APITokenPath {
+			panic(http.ErrAbortHandler) // the connection drops: no answer at all
+		}
+		http.NotFound(w, r)
+	}))
+	t.Cleanup(broken.Close)
+	out = wxmpAPI(t, fake, map[string]string{envSecret: secret, envAPIBase: broken.URL}, "", "token")
+	assert.Equal(t, exitFail, out.code)
+	assert.Contains(t, out.stderr, "using cgi-bin/token instead")
+	assert.Contains(t, out.stderr, "wxmp token: ")
+	assert.NotContains(t, out.stdout+out.stderr, secret)
+}
+
+func TestAPIHelp(t *testing.T) {
+	t.Parallel()
+	out := wxmp(t, nil, "help")
+	require.Equal(t, exitOK, out.code)
+	for _, cmd := range []string{"token", "send", "menu", "media", "qrcode", "userinfo", "jssdk"} {
+		assert.Regexp(t, `(?m)^\t`+cmd+` +\S`, out.stdout, "help lists "+cmd)
+		for _, args := range [][]string{{"help", cmd}, {cmd, "-h"}} {
+			out := wxmp(t, map[string]string{envSecret: "do-not-show-me", envAppID: testAppID}, args...)
+			assert.Equal(t, exitOK, out.code, args)
+			assert.Contains(t, out.stdout, "Usage: wxmp "+cmd, args)
+			assert.Contains(t, out.stdout, "-timeout", args)
+			assert.Contains(t, out.stdout, "$WECHAT_SECRET", args)
+			assert.Contains(t, out.stdout, "Exit status: 0 on success; 1 when the call fails", args)
+			assert.NotContains(t, out.stdout, "do-not-show-me", args)
+			assert.NotContains(t, out.stdout, testAppID, args)
+			assert.Empty(t, out.stderr, args)
+		}
+	}
+	out = wxmp(t, nil, "send", "-to", "o", "video", "-h")
+	assert.Equal(t, exitOK, out.code)
+	assert.Contains(t, out.stdout, "-thumb", "a kind's -h lists its flags")
 }

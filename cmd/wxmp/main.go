@@ -1,6 +1,7 @@
-// Command wxmp plays WeChat's side of an Official Account's server URL from a
-// terminal, so that a server can be tried on a laptop without a public
-// domain or WeChat's test account.
+// Command wxmp is a terminal companion for an Official Account's developer.
+// It plays WeChat's side of the account's server URL, so that a server can
+// be tried on a laptop without a public domain or WeChat's test account,
+// and it calls WeChat's API on the account's behalf.
 //
 // Usage:
 //
@@ -11,6 +12,15 @@
 //	wxmp sign [-token TOKEN] [-timestamp TS] [-nonce NONCE] [-encrypt ENCRYPT]
 //	wxmp decrypt [-aes-key KEY] [-appid APPID] [-token TOKEN -query QUERY] [FILE]
 //	wxmp oauth-server [-addr ADDR]
+//
+//	wxmp token [-force-refresh]
+//	wxmp send -to OPENID [-kf ACCOUNT] KIND ARGUMENTS
+//	wxmp menu get | create -f FILE | delete
+//	wxmp media upload TYPE FILE | download MEDIA_ID -o FILE
+//	wxmp qrcode -scene SCENE [-str] [-expire DURATION | -permanent]
+//	wxmp userinfo [-lang LANG] [-json] OPENID...
+//	wxmp jssdk -url URL [-apis NAME,...] [-debug]
+//
 //	wxmp help [COMMAND]
 //
 // push sends a message or event as WeChat does (signed; encrypted in safe
@@ -22,18 +32,44 @@
 // ciphertext); decrypt prints a captured encrypted push or reply in clear.
 // oauth-server runs a fake of WeChat's OAuth hosts.
 //
+// The second group calls WeChat's API through packages accesstoken, api and
+// jssdk: token fetches the access_token and shows it masked with its
+// expiry; send sends a customer-service message (text, image, voice, video,
+// music, news, mpnews, mpnewsarticle, msgmenu, miniprogrampage) or the
+// typing indicator; menu reads, replaces or deletes the custom menu; media
+// uploads and downloads temporary media; qrcode creates a parametric QR code
+// and prints its showqrcode link; userinfo describes users; jssdk prints the
+// wx.config object for a page URL.
+//
 // The token, the EncodingAESKey and the AppID can come from the environment
 // instead of flags (WECHAT_TOKEN, WECHAT_AES_KEY, WECHAT_APPID), which keeps
-// them out of the shell history; wxmp never prints the token or the key.
+// them out of the shell history. The API commands take the account only from
+// the environment: WECHAT_APPID and WECHAT_SECRET (the AppSecret), with
+// WECHAT_API_BASE for a stand-in of api.weixin.qq.com (such as
+// wxmptest.NewAPIServer, or examples/oauth in fake mode). wxmp never prints
+// the token, the key, the AppSecret or a whole access_token.
 //
-// Exit status: 0 when the server passes, 1 when it breaks a rule or a
-// command fails, 2 for a usage error.
+// Exit status: 0 when the server passes or the call succeeds; 1 when a
+// server breaks a rule or a command fails (for a refusal from WeChat, the
+// errcode and a plain-language hint are printed); 2 for a usage error (a bad
+// flag, a missing variable).
 //
 // Try it against the echo example:
 //
 //	go run ./examples/echo &
 //	go run ./cmd/wxmp push -url http://localhost:8080/wechat -token wxmp-echo text hello
 //	go run ./cmd/wxmp push -url http://localhost:8080/wechat -token wxmp-echo file cmd/wxmp/testdata/text.xml
+//
+// and the API commands against the fake of WeChat's API that examples/oauth
+// serves in fake mode, with wxmptest's published fake AppID, AppSecret and
+// user; its page at http://localhost:8080/fake-wechat-api/ then shows what was
+// sent:
+//
+//	go run ./examples/oauth &
+//	export WECHAT_API_BASE=http://localhost:8080/fake-wechat-api
+//	export WECHAT_APPID=wx0123456789abcdef WECHAT_SECRET=wxmptestfakeappsecret0123456789a
+//	go run ./cmd/wxmp token
+//	go run ./cmd/wxmp send -to oWXMPTEST_fakeuser_000000001 text hello
 package main
 
 import (
