@@ -192,6 +192,8 @@ func TestPushGoodServer(t *testing.T) {
 		{"compatible", secrets, []string{"-mode", "compatible"}, "compatible"},
 		{"safe with flags", nil, []string{"-token", testToken, "-aes-key", testAESKey, "-appid", testAppID, "-mode", "safe"}, "safe"},
 		{"plain although a key is set", secrets, []string{"-mode", "plain"}, "plain"},
+		// The API commands' variables: an AppID without a key means no encryption.
+		{"plain with WECHAT_APPID and WECHAT_SECRET set", map[string]string{envToken: testToken, envAppID: testAppID, envSecret: "s"}, nil, "plain"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

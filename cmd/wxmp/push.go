@@ -113,7 +113,9 @@ func pickMode(name string, sec secrets) (msgcrypt.Mode, error) {
 	var mode msgcrypt.Mode
 	switch name {
 	case "":
-		if sec.aesKey == "" && sec.appID == "" {
+		// The key decides: an AppID alone (WECHAT_APPID is set for the
+		// API commands too) does not make a push encrypted.
+		if sec.aesKey == "" {
 			return msgcrypt.ModePlain, nil
 		}
 		mode = msgcrypt.ModeSafe
