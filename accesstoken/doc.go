@@ -43,7 +43,8 @@
 //     called. The Source never retries a fetch by itself; the caller retries
 //     its API call once after Invalidate.
 //   - With [WithStore], Sources in several processes share one token through
-//     a [Store] of two methods the application implements (Redis, SQL);
+//     a [Store] of two methods the application implements (Redis, SQL), and
+//     fetch it one at a time if the Store is also a [Locker];
 //     without one, the token lives in memory.
 //   - WeChat's refusals are an *[Error] with the code and a plain-language
 //     [Error.Hint]; errors.Is matches [ErrIPNotWhitelisted] (40164),

@@ -644,3 +644,47 @@ func TestSourcesShareATokenThroughAStore(t *testing.T) {
 	assert.Equal(t, forced.AccessToken, nb)
 	assert.EqualValues(t, 3, f.calls.Load())
 }
+
+// lockingStore is a mapStore that is also a Locker and records its use.
+type lockingStore struct {
+	mapStore
+	lmu      sync.Mutex
+	keys     []string
+	ttls     []time.Duration
+	unlocked int
+}
+
+func (s *lockingStore) Lock(_ context.Context, key string, ttl time.Duration) (func(), error) {
+	s.lmu.Lock()
+	defer s.lmu.Unlock()
+	s.keys = append(s.keys, key)
+	s.ttls = append(s.ttls, ttl)
+	return func() {
+		s.lmu.Lock()
+		s.unlocked++
+		s.lmu.Unlock()
+	}, nil
+}
+
+var _ accesstoken.Locker = (*lockingStore)(nil)
+
+// TestSourceLocksAStoreThatLocks: a Source about to fetch takes the
+// Store's lock on the token's key, for 15 s, and releases it; a Source that
+// finds the token saved takes no lock.
+func TestSourceLocksAStoreThatLocks(t *testing.T) {
+	t.Parallel()
+	f := newFake(t)
+	store := &lockingStore{mapStore: mapStore{m: map[string]accesstoken.Token{}}}
+	a := newSource(t, f, accesstoken.WithStore(store))
+	b := newSource(t, f, accesstoken.WithStore(store))
+	ctx := context.Background()
+	ta, err := a.Token(ctx)
+	require.NoError(t, err)
+	tb, err := b.Token(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, ta, tb)
+	assert.EqualValues(t, 1, f.calls.Load())
+	assert.Equal(t, []string{"wxmp:accesstoken:" + appID}, store.keys)
+	assert.Equal(t, []time.Duration{15 * time.Second}, store.ttls)
+	assert.Equal(t, 1, store.unlocked)
+}

@@ -42,18 +42,20 @@ import (
 // only; a failed save is ignored likewise. Only Invalidate returns the
 // Store's error.
 //
-// There is no lock method, on purpose. With cgi-bin/stable_token (the
+// Locking is optional. Without a [Locker], processes that find no fresh
+// token at the same moment each fetch one. With cgi-bin/stable_token (the
 // default) a fetch in normal mode is idempotent: processes that fetch at the
 // same moment get the same token, so a race costs one request each and
-// invalidates nothing; a lock would add a Store round trip and a failure
-// mode (a holder that dies) to save requests that are cheap (10,000 a
-// minute). With cgi-bin/token (WithLegacyToken) every fetch issues a new
-// token and the previous one keeps working for 5 more minutes: processes
-// that fetch at the same moment converge on the one that was saved first,
-// and if WeChat issued that one before the other, it fails after those 5
-// minutes with 40001; the caller's Invalidate then makes one process fetch
-// again. That costs one failed call, not a storm, and the legacy endpoint is
-// only for those who need it.
+// invalidates nothing; requests are cheap (10,000 a minute), and a simple
+// Store stays two methods. With cgi-bin/token (WithLegacyToken) every fetch
+// issues a new token and the previous one keeps working for 5 more minutes:
+// processes that fetch at the same moment converge on the one that was
+// saved first, and if WeChat issued that one before the other, it fails
+// after those 5 minutes with 40001; the caller's Invalidate then makes one
+// process fetch again. That costs one failed call, not a storm. A Store that
+// also implements Locker removes the race: one process fetches and the
+// others wait for it, so there is one token request per expiry for all of
+// them, whichever endpoint, for one more Store round trip per fetch.
 type Store interface {
 	// Load returns the value saved under key, or "" if none.
 	Load(ctx context.Context, key string) (value string, expiry time.Time, err error)
@@ -61,6 +63,35 @@ type Store interface {
 	// if the value saved there is old ("" for none), atomically, and
 	// reports whether it did.
 	CompareAndSwap(ctx context.Context, key, old, value string, expiry time.Time) (swapped bool, err error)
+}
+
+// Locker is what a [Store] may also implement so that the Sources sharing
+// it fetch one at a time: one token request per expiry for all processes,
+// instead of one per process that finds the token stale at the same moment
+// (see Store). jssdk's Sources use it the same way for the ticket.
+//
+// What an implementation must do:
+//
+//   - Lock returns once the caller holds the lock named after key: at most
+//     one caller holds it at a time, in every process that shares the
+//     Store. It returns ctx.Err() if ctx ends first, and another error if
+//     the Store fails. The lock frees itself ttl after it was taken, so that
+//     a holder that died delays the others by ttl at most.
+//   - unlock releases the lock, and does nothing if it has freed itself in
+//     the meantime (it must not release another caller's lock). It may be
+//     called more than once.
+//   - Both are safe for concurrent use.
+//
+// How a Source uses it: only when it is about to fetch, after a Load found
+// no fresh token, it takes the lock (ttl 15 s, longer than a fetch),
+// Loads again and uses the token saved meanwhile if there is one; otherwise
+// it fetches, saves with CompareAndSwap and unlocks. A Lock that fails is
+// bypassed like a Load that fails: the Source fetches without it.
+// ForceRefresh does not lock.
+type Locker interface {
+	// Lock blocks until the caller holds the lock named after key, for at
+	// most ttl, or ctx ends, and returns the func that releases it.
+	Lock(ctx context.Context, key string, ttl time.Duration) (unlock func(), err error)
 }
 
 // storeKeyPrefix is the prefix of the Store key; the AppID follows.

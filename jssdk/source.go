@@ -55,8 +55,10 @@ type TokenSource interface {
 // Store keeps the ticket where several Sources, in several processes, see
 // it (WithStore). Its shape and contract are those of accesstoken.Store,
 // so one implementation serves both; the key here is
-// "wxmp:jsapi_ticket:" + AppID. A Source without a Store keeps the ticket
-// in memory.
+// "wxmp:jsapi_ticket:" + AppID. A Store that also implements
+// [github.com/wxmp/wxmp/accesstoken.Locker] makes the Sources fetch the
+// ticket one at a time, as it does for the token. A Source without a Store
+// keeps the ticket in memory.
 type Store interface {
 	// Load returns the value saved under key, or "" if none.
 	Load(ctx context.Context, key string) (value string, expiry time.Time, err error)

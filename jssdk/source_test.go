@@ -534,3 +534,44 @@ func BenchmarkTicketWarm(b *testing.B) {
 		}
 	}
 }
+
+// lockingStore is a mapStore that is also an accesstoken.Locker and
+// records its use.
+type lockingStore struct {
+	mapStore
+	lmu      sync.Mutex
+	keys     []string
+	unlocked int
+}
+
+func (s *lockingStore) Lock(_ context.Context, key string, _ time.Duration) (func(), error) {
+	s.lmu.Lock()
+	defer s.lmu.Unlock()
+	s.keys = append(s.keys, key)
+	return func() {
+		s.lmu.Lock()
+		s.unlocked++
+		s.lmu.Unlock()
+	}, nil
+}
+
+var _ accesstoken.Locker = (*lockingStore)(nil)
+
+// TestSourceLocksAStoreThatLocks: a Source about to fetch the ticket takes
+// the Store's lock on the ticket's key and releases it.
+func TestSourceLocksAStoreThatLocks(t *testing.T) {
+	t.Parallel()
+	srv := newTicketServer(t)
+	store := &lockingStore{mapStore: mapStore{m: map[string]string{}, e: map[string]time.Time{}}}
+	var ts tokens
+	a := newSource(t, srv, &ts, jssdk.WithStore(store))
+	b := newSource(t, srv, &ts, jssdk.WithStore(store))
+	ta, err := a.Ticket(context.Background())
+	require.NoError(t, err)
+	tb, err := b.Ticket(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, ta, tb)
+	assert.Len(t, store.keys, 1)
+	assert.True(t, strings.HasPrefix(store.keys[0], "wxmp:jsapi_ticket:"), store.keys[0])
+	assert.Equal(t, 1, store.unlocked)
+}

@@ -30,7 +30,10 @@
 //     is saved only over the value that was there when the fetch began, and
 //     when another process saved first, its value is used so that all
 //     processes converge on one.
-//   - A Store that fails to load is bypassed: the process fetches on its own
+//   - One fetch for all processes, if the Store is also a Locker: a
+//     process about to fetch takes the Store's lock, Loads again and
+//     fetches only if no other process saved a fresh value meanwhile.
+//   - A Store that fails to load (or to lock) is bypassed: the process fetches on its own
 //     and keeps the value in memory, so an outage of the Store does not stop
 //     the API calls. Only Invalidate returns the Store's error.
 package tokencache
@@ -50,6 +53,19 @@ type Store interface {
 	Load(ctx context.Context, key string) (value string, expiry time.Time, err error)
 	CompareAndSwap(ctx context.Context, key, old, value string, expiry time.Time) (swapped bool, err error)
 }
+
+// Locker is what a Store may also implement so that the processes sharing
+// it fetch one at a time; see accesstoken.Locker for the contract. Lock
+// blocks until the caller holds the lock named after key (for at most ttl)
+// or ctx ends, and returns the func that releases it.
+type Locker interface {
+	Lock(ctx context.Context, key string, ttl time.Duration) (unlock func(), err error)
+}
+
+// LockTTL is the ttl a Cache asks a Locker for: longer than a fetch takes
+// (the Sources' default HTTP timeout is 10 s), short enough that a holder
+// that died delays the others by no more than that.
+const LockTTL = 15 * time.Second
 
 // Fetch gets a new value from the remote. force asks the remote to issue a
 // new value even if the current one is still valid (stable_token's
@@ -246,6 +262,26 @@ func (c *Cache) get(ctx context.Context) (Entry, error) {
 			return e, nil
 		}
 		stored = v
+	}
+	if l, ok := s.(Locker); ok {
+		// One process fetches; the others wait for its lock, then find
+		// its value in the Store.
+		unlock, err := l.Lock(ctx, c.cfg.Key, LockTTL)
+		switch {
+		case err == nil:
+			defer unlock()
+			v, exp, err := s.Load(ctx, c.cfg.Key)
+			if err != nil {
+				s = nil
+			} else if e, ok := c.adopt(v, exp); ok {
+				return e, nil
+			}
+			stored = v
+		case ctx.Err() != nil:
+			// Every caller left while the flight waited.
+			return Entry{}, err
+		}
+		// A Lock that fails is bypassed like a Load that fails.
 	}
 	v, exp, err := c.cfg.Fetch(ctx, false)
 	if err != nil {
