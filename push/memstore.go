@@ -151,7 +151,8 @@ func (s *MemoryStore) Claim(_ context.Context, key string, ttl time.Duration) (C
 	}
 	e := s.newEntry()
 	e.key, e.expires = key, now+int64(ttl)
-	s.push(e)
+	s.index[key] = e
+	s.link(e)
 	return Claim{Status: Claimed}, nil
 }
 
@@ -162,7 +163,8 @@ func (s *MemoryStore) Finish(_ context.Context, key string, reply []byte, ttl ti
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e := s.index[key]
-	if e != nil {
+	indexed := e != nil
+	if indexed {
 		s.unlink(e)
 	} else {
 		e = s.newEntry()
@@ -178,7 +180,10 @@ func (s *MemoryStore) Finish(_ context.Context, key string, reply []byte, ttl ti
 		s.recycle(e)
 		return nil
 	}
-	s.push(e)
+	if !indexed {
+		s.index[key] = e
+	}
+	s.link(e)
 	return nil
 }
 
@@ -221,9 +226,9 @@ func (s *MemoryStore) expire(now int64) {
 	}
 }
 
-// push adds e, not in the list, at the tail and in the index, then
-// removes the oldest entries until both bounds hold.
-func (s *MemoryStore) push(e *memEntry) {
+// link adds e, in the index but not in the list, at the tail of the list,
+// then removes the oldest entries until both bounds hold.
+func (s *MemoryStore) link(e *memEntry) {
 	e.prev, e.next = s.tail, nil
 	if s.tail != nil {
 		s.tail.next = e
@@ -232,7 +237,6 @@ func (s *MemoryStore) push(e *memEntry) {
 	}
 	s.tail = e
 	s.bytes += e.size()
-	s.index[e.key] = e
 	for s.head != e && (len(s.index) > s.maxEntries || s.bytes > s.maxBytes) {
 		s.remove(s.head)
 	}
