@@ -2,12 +2,16 @@ package wxmp_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -15,6 +19,7 @@ import (
 
 	"github.com/wxmp/wxmp/message"
 	"github.com/wxmp/wxmp/msgcrypt"
+	wxpush "github.com/wxmp/wxmp/push" // the name push is this file's type
 	"github.com/wxmp/wxmp/reply"
 	"github.com/wxmp/wxmp/signature"
 )
@@ -303,4 +308,148 @@ func TestPushHandlers(t *testing.T) {
 		assert.Equal(t, http.StatusOK, w.Code)
 		assert.Equal(t, benchReply, w.Body.String())
 	})
+}
+
+// The same push through push.Server, with a push.Mux echoing text as the
+// README writes it. Each iteration sends a push with a MsgId of its own
+// (benchRingSize of them, more than push.DefaultMemoryMaxEntries), so
+// that dedupe finds no earlier delivery and the handler runs every time,
+// with the memory store full and evicting as on a busy server. The
+// NoDedupe variants show what dedupe costs.
+
+// benchRingSize is how many different pushes a ring holds.
+const benchRingSize = 1 << 17
+
+// benchMsgID is benchPush's MsgId, which distinctPushes replaces.
+const benchMsgID = "24537389287403911"
+
+// distinctPushes returns n pushes shaped as benchPush, with the MsgIds
+// 30000000000000000, 30000000000000001, … in place of benchMsgID, in clear
+// or encrypted as safePush does.
+func distinctPushes(n int, safe bool) ([]push, error) {
+	prefix, suffix, ok := strings.Cut(benchPush, benchMsgID)
+	if !ok {
+		return nil, fmt.Errorf("benchPush has no MsgId %s", benchMsgID)
+	}
+	c, err := msgcrypt.New(benchToken, benchAESKey, benchAppID, msgcrypt.WithRandom(zeroReader{}))
+	if err != nil {
+		return nil, err
+	}
+	plainTarget := plainPush().target
+	out := make([]push, n)
+	for i := range out {
+		xmlPush := prefix + strconv.FormatUint(30_000_000_000_000_000+uint64(i), 10) + suffix
+		if !safe {
+			out[i] = push{target: plainTarget, body: []byte(xmlPush)}
+			continue
+		}
+		env, err := c.EncryptEnvelope(msgcrypt.CurrentKey, []byte(xmlPush), benchTS, benchNonce)
+		if err != nil {
+			return nil, err
+		}
+		type cdata struct {
+			Text string `xml:",cdata"`
+		}
+		body, err := xml.Marshal(struct {
+			XMLName    xml.Name `xml:"xml"`
+			ToUserName cdata
+			Encrypt    cdata
+		}{ToUserName: cdata{benchAccount}, Encrypt: cdata{env.Encrypt}})
+		if err != nil {
+			return nil, err
+		}
+		q := url.Values{
+			"signature":     {signature.Compute(benchToken, benchTS, benchNonce)},
+			"timestamp":     {benchTS},
+			"nonce":         {benchNonce},
+			"openid":        {benchOpenID},
+			"encrypt_type":  {"aes"},
+			"msg_signature": {env.MsgSignature},
+		}
+		out[i] = push{target: "/wechat?" + q.Encode(), body: body}
+	}
+	return out, nil
+}
+
+// The rings are built once per process, when a benchmark first needs one.
+var (
+	plainRing = sync.OnceValues(func() ([]push, error) { return distinctPushes(benchRingSize, false) })
+	safeRing  = sync.OnceValues(func() ([]push, error) { return distinctPushes(benchRingSize, true) })
+)
+
+// pushServer is push.Server with a Mux that echoes text messages.
+func pushServer(tb testing.TB, opts ...wxpush.Option) http.Handler {
+	tb.Helper()
+	mux := wxpush.NewMux()
+	wxpush.Handle(mux, func(_ context.Context, m *message.Text) (reply.Reply, error) {
+		return reply.NewText(m, m.Content), nil
+	})
+	s, err := wxpush.NewServer(benchToken, mux, opts...)
+	require.NoError(tb, err)
+	return s
+}
+
+// benchRing checks the answer to the ring's first push outside the timed
+// loop, then serves the next push of the ring once per iteration.
+func benchRing(b *testing.B, h http.Handler, ring func() ([]push, error), encrypted bool) {
+	pushes, err := ring()
+	require.NoError(b, err)
+	requireEcho(b, pushes[0].serve(h), encrypted)
+	b.ReportAllocs()
+	i := 1
+	for b.Loop() {
+		if w := pushes[i%len(pushes)].serve(h); w.Code != http.StatusOK {
+			b.Fatalf("HTTP status %d", w.Code)
+		}
+		i++
+	}
+}
+
+func BenchmarkPushServerPlain(b *testing.B) {
+	benchRing(b, pushServer(b), plainRing, false)
+}
+
+func BenchmarkPushServerSafe(b *testing.B) {
+	benchRing(b, pushServer(b, wxpush.WithEncryption(benchAESKey, benchAppID)), safeRing, true)
+}
+
+func BenchmarkPushServerPlainNoDedupe(b *testing.B) {
+	benchRing(b, pushServer(b, wxpush.WithoutDedup()), plainRing, false)
+}
+
+func BenchmarkPushServerSafeNoDedupe(b *testing.B) {
+	benchRing(b, pushServer(b, wxpush.WithEncryption(benchAESKey, benchAppID), wxpush.WithoutDedup()), safeRing, true)
+}
+
+// TestPushServer runs the push.Server benchmarks' handler once per mode on
+// pushes of the rings' shape: the echo for each, once per push even when
+// it comes twice, and a refusal for a forged one.
+func TestPushServer(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name      string
+		safe      bool
+		opts      []wxpush.Option
+		forgeable string
+	}{
+		{"plain", false, nil, "signature"},
+		{"safe", true, []wxpush.Option{wxpush.WithEncryption(benchAESKey, benchAppID)}, "msg_signature"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			pushes, err := distinctPushes(2, tc.safe)
+			require.NoError(t, err)
+			h := pushServer(t, tc.opts...)
+			for _, p := range append(pushes, pushes...) {
+				requireEcho(t, p.serve(h), tc.safe)
+			}
+			u, err := url.Parse(pushes[0].target)
+			require.NoError(t, err)
+			q := u.Query()
+			q.Set(tc.forgeable, strings.Repeat("0", 40))
+			u.RawQuery = q.Encode()
+			w := push{target: u.String(), body: pushes[0].body}.serve(h)
+			assert.Equal(t, http.StatusForbidden, w.Code)
+		})
+	}
 }
