@@ -1,12 +1,14 @@
 package benchmarks
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
 
 	"github.com/wxmp/wxmp/message"
 	"github.com/wxmp/wxmp/msgcrypt"
+	"github.com/wxmp/wxmp/push"
 	"github.com/wxmp/wxmp/reply"
 	"github.com/wxmp/wxmp/signature"
 )
@@ -15,9 +17,33 @@ import (
 const xmlType = "application/xml; charset=utf-8"
 
 // Wxmp returns wxmp's handler for mode (ModePlain or ModeSafe), the one the
-// wxmp rows of the table and of cmd/load measure.
+// wxmp rows of the table and of cmd/load measure: a push.Server with its
+// default options (dedupe on, in memory; the 4-second guard), given the
+// EncodingAESKey and AppID in safe mode, and a push.Mux that answers a text
+// message with its echo, as wxmp's README writes a server.
 func Wxmp(mode string) (http.Handler, error) {
-	return WxmpHandWired(mode)
+	return wxmpServer(mode)
+}
+
+// wxmpServer is the push.Server of Wxmp.
+func wxmpServer(mode string) (http.Handler, error) {
+	var opts []push.Option
+	switch mode {
+	case ModePlain:
+	case ModeSafe:
+		opts = append(opts, push.WithEncryption(EncodingAESKey, AppID))
+	default:
+		return nil, fmt.Errorf("benchmarks: unknown mode %q", mode)
+	}
+	mux := push.NewMux()
+	push.Handle(mux, func(_ context.Context, m *message.Text) (reply.Reply, error) {
+		return reply.NewText(m, m.Content), nil
+	})
+	s, err := push.NewServer(Token, mux, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("benchmarks: %w", err)
+	}
+	return s, nil
 }
 
 // WxmpHandWired returns wxmp's lower-level route for mode, WxmpPlain or

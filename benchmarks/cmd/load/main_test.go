@@ -255,7 +255,7 @@ func TestVerdicts(t *testing.T) {
 	for _, line := range []string{
 		"Machine: linux/amd64, AMD EPYC, GOMAXPROCS=2, go1.26.8.\n",
 		"| net/http floor | plain | 10000 | 1000.0 µs | 2000.0 µs | 40.0 µs | 40.0–40.0 | – | 50.0 µs |\n",
-		"| wxmp | safe | 10000 | 1000.0 µs | 2000.0 µs | 63.0 µs | 63.0–63.0 | +13.0 µs | 50.0 µs |\n",
+		"| wxmp (push.Server) | safe | 10000 | 1000.0 µs | 2000.0 µs | 63.0 µs | 63.0–63.0 | +13.0 µs | 50.0 µs |\n",
 		"| safe: server CPU per push above the floor ≤ 12.0 µs | +13.0 µs | not met |\n",
 	} {
 		assert.Contains(t, out.String(), line)

@@ -141,7 +141,7 @@ func signedMicros(d time.Duration) string {
 // serverNames are the table's names of the servers.
 var serverNames = map[string]string{
 	serverFloor:               "net/http floor",
-	benchmarks.SDKWxmp:        "wxmp",
+	benchmarks.SDKWxmp:        "wxmp (push.Server)",
 	benchmarks.SDKChanxuehong: "chanxuehong",
 	benchmarks.SDKSilenceper:  "silenceper",
 	serverHandWired:           "wxmp (hand-wired)",
