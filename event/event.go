@@ -73,14 +73,17 @@ var (
 // ErrTooComplex, whichever way it reads it. They are the same values as
 // message's.
 const (
-	// MaxDepth is how deeply elements may nest, the root counting as 1.
-	MaxDepth = wire.MaxDepth
+	// MaxDepth is how deeply elements may nest, the root counting as 1:
+	// three times the deepest documented push.
+	MaxDepth = 16
 	// MaxTokens is how many start tags (empty-element tags included),
 	// CDATA sections, comments, processing instructions (the XML
-	// declaration included) and directives a push may hold.
-	MaxTokens = wire.MaxTokens
-	// MaxAttrs is how many attributes a push may hold in all.
-	MaxAttrs = wire.MaxAttrs
+	// declaration included) and directives a push may hold: more than ten
+	// times the largest documented push.
+	MaxTokens = 4096
+	// MaxAttrs is how many attributes a push may hold in all. WeChat sends
+	// none.
+	MaxAttrs = 256
 )
 
 const pkgName = "event"

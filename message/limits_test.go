@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/wxmp/wxmp/event"
+	"github.com/wxmp/wxmp/internal/wire"
 	"github.com/wxmp/wxmp/message"
 )
 
@@ -114,9 +115,9 @@ func TestParseRefusesComplexPushes(t *testing.T) {
 // sits well inside the limits.
 func TestLimitsLeaveMargin(t *testing.T) {
 	t.Parallel()
-	assert.Equal(t, message.MaxDepth, event.MaxDepth)
-	assert.Equal(t, message.MaxTokens, event.MaxTokens)
-	assert.Equal(t, message.MaxAttrs, event.MaxAttrs)
+	// The documented values are the ones the parser applies.
+	assert.Equal(t, []int{wire.MaxDepth, wire.MaxTokens, wire.MaxAttrs}, []int{message.MaxDepth, message.MaxTokens, message.MaxAttrs})
+	assert.Equal(t, []int{wire.MaxDepth, wire.MaxTokens, wire.MaxAttrs}, []int{event.MaxDepth, event.MaxTokens, event.MaxAttrs})
 	files, err := filepath.Glob("testdata/*.xml")
 	require.NoError(t, err)
 	more, err := filepath.Glob("../event/testdata/*.xml")
