@@ -182,11 +182,12 @@ func (a *testApp) count(t *testing.T, query string, args ...any) int {
 
 // browser is a visitor with a cookie jar.
 type browser struct {
-	t      *testing.T
-	app    *testApp
-	jar    *cookiejar.Jar
-	follow *http.Client // follows redirects, like a browser
-	manual *http.Client // same cookies, does not follow redirects
+	t       *testing.T
+	base    string          // the application's URL
+	secrets func() []string // what no page may show
+	jar     *cookiejar.Jar
+	follow  *http.Client // follows redirects, like a browser
+	manual  *http.Client // same cookies, does not follow redirects
 }
 
 func (a *testApp) browser(t *testing.T) *browser {
@@ -199,8 +200,12 @@ func (a *testApp) browser(t *testing.T) *browser {
 // browserWithJar is a browser for a on the cookies of another: the same
 // visitor reaching another instance through a load balancer.
 func (a *testApp) browserWithJar(t *testing.T, jar *cookiejar.Jar) *browser {
+	return newBrowser(t, a.srv.URL, a.wechat.secrets, jar)
+}
+
+func newBrowser(t *testing.T, base string, secrets func() []string, jar *cookiejar.Jar) *browser {
 	return &browser{
-		t: t, app: a, jar: jar,
+		t: t, base: base, secrets: secrets, jar: jar,
 		follow: &http.Client{Jar: jar, Timeout: 20 * time.Second},
 		manual: &http.Client{Jar: jar, Timeout: 20 * time.Second,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
@@ -222,10 +227,10 @@ func (b *browser) do(c *http.Client, req *http.Request) page {
 	body, err := io.ReadAll(resp.Body)
 	require.NoError(b.t, err)
 	p := page{status: resp.StatusCode, body: string(body), url: resp.Request.URL, header: resp.Header}
-	if !strings.HasPrefix(p.url.String(), b.app.srv.URL) {
+	if !strings.HasPrefix(p.url.String(), b.base) {
 		return p // WeChat's page, which carries codes
 	}
-	for _, s := range b.app.wechat.secrets() {
+	for _, s := range b.secrets() {
 		assert.NotContains(b.t, p.body, s, "a secret, code or token reached a page")
 	}
 	return p
@@ -236,7 +241,7 @@ func (b *browser) abs(path string) string {
 	if strings.HasPrefix(path, "http") {
 		return path
 	}
-	return b.app.srv.URL + path
+	return b.base + path
 }
 
 // get loads a page, following redirects.
@@ -326,7 +331,7 @@ func (b *browser) me() (int, map[string]any, string) {
 
 // cookie returns the browser's cookie named name for the app, or nil.
 func (b *browser) cookie(name string) *http.Cookie {
-	u, err := url.Parse(b.app.srv.URL)
+	u, err := url.Parse(b.base)
 	require.NoError(b.t, err)
 	for _, c := range b.jar.Cookies(u) {
 		if c.Name == name {
