@@ -30,15 +30,10 @@ const (
 	maxPoll   = 50 * time.Millisecond
 )
 
-// claimScript is Claim: KEYS[1] the entry, ARGV[1] the claim's ttl in
-// milliseconds. It returns the entry when there is one, else creates it in
-// flight and returns nil.
-var claimScript = redis.NewScript(`
-local v = redis.call('GET', KEYS[1])
-if v then return v end
-redis.call('SET', KEYS[1], 'i', 'PX', ARGV[1])
-return false
-`)
+// claimAttempts bounds Claim's rounds of SET NX and GET: a second round
+// happens only when the entry vanished between the two (it expired, or
+// its claim was dropped), a third almost never.
+const claimAttempts = 3
 
 // errBadEntry: the key holds a value no Store wrote.
 var errBadEntry = errors.New("redisstore: the push's key holds a value no Store wrote")
@@ -61,25 +56,47 @@ func (s *Store) pushKey(key string) string {
 	return s.prefix + string(b[:])
 }
 
-// Claim implements push.DedupStore: one Lua script (GET, then SET PX when
-// there is nothing) returns the entry's state, or creates it in flight for
-// ttl and returns push.Claimed, atomically for every instance that shares
-// the Redis.
+// Claim implements push.DedupStore: SET NX PX creates the entry in flight
+// for ttl if there is none, atomically for every instance that shares the
+// Redis, and then the caller owns the push (push.Claimed): one round trip
+// for a new push. Otherwise a GET reads the entry's state (push.InFlight,
+// or push.Finished and its reply).
 //
 // When Redis fails or is slow (see the package doc), Claim answers from
 // this process's memory instead, with no error: the push is still deduped
 // against the deliveries this process saw. The error is ctx's, when ctx
 // ended during the call.
 func (s *Store) Claim(ctx context.Context, key string, ttl time.Duration) (push.Claim, error) {
-	v, err := call(s, ctx, "claim", func(ctx context.Context) (string, error) {
-		return claimScript.Run(ctx, s.rdb, []string{s.pushKey(key)}, max(ttl.Milliseconds(), 1)).Text()
-	})
-	switch {
-	case errors.Is(err, redis.Nil):
-		return push.Claim{Status: push.Claimed}, nil
-	case err == nil:
-		return decodeEntry(v)
-	case ctx.Err() != nil:
+	rk := s.pushKey(key)
+	px := max(ttl, time.Millisecond)
+	for range claimAttempts {
+		_, err := call(s, ctx, "claim", func(ctx context.Context) (string, error) {
+			return s.rdb.SetArgs(ctx, rk, inFlight, redis.SetArgs{Mode: "NX", TTL: px}).Result()
+		})
+		if err == nil {
+			return push.Claim{Status: push.Claimed}, nil
+		}
+		if !errors.Is(err, redis.Nil) {
+			return s.claimFailed(ctx, key, ttl, err)
+		}
+		v, err := call(s, ctx, "claim", func(ctx context.Context) (string, error) {
+			return s.rdb.Get(ctx, rk).Result()
+		})
+		if err == nil {
+			return decodeEntry(v)
+		}
+		if !errors.Is(err, redis.Nil) {
+			return s.claimFailed(ctx, key, ttl, err)
+		}
+		// The entry went between SET and GET: try again.
+	}
+	return push.Claim{}, errors.New("redisstore: claim: the entry keeps vanishing")
+}
+
+// claimFailed answers a Claim that Redis failed: from memory, unless ctx
+// ended.
+func (s *Store) claimFailed(ctx context.Context, key string, ttl time.Duration, err error) (push.Claim, error) {
+	if ctx.Err() != nil {
 		return push.Claim{}, err
 	}
 	return s.mem.Claim(ctx, key, ttl)

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -218,36 +219,42 @@ func TestRedisDownDedupesInMemory(t *testing.T) {
 
 // TestSlowRedis: a Redis that does not answer within the timeout costs a
 // call the timeout, then the Store uses memory without waiting again
-// until RetryInterval has passed.
+// until RetryInterval has passed; whether or not the client stops a
+// command at its context's deadline.
 func TestSlowRedis(t *testing.T) {
 	t.Parallel()
-	srv := startRedis(t)
-	admin := srv.Client(t)
-	ping(t, admin)
-	var logs logBuffer
-	const timeout = 50 * time.Millisecond
-	s := redisstore.New(srv.Client(t), redisstore.WithLogger(logs.Logger()), redisstore.WithTimeout(timeout))
-	ctx := context.Background()
-	_, err := s.Claim(ctx, "warm", claimTTL) // connect before the pause
-	require.NoError(t, err)
+	for _, ctxTimeout := range []bool{false, true} {
+		t.Run(fmt.Sprintf("ContextTimeoutEnabled=%v", ctxTimeout), func(t *testing.T) {
+			t.Parallel()
+			srv := startRedis(t)
+			admin := srv.Client(t)
+			ping(t, admin)
+			var logs logBuffer
+			const timeout = 50 * time.Millisecond
+			c := newClient(t, &redis.Options{Addr: srv.Addr, ContextTimeoutEnabled: ctxTimeout})
+			s := redisstore.New(c, redisstore.WithLogger(logs.Logger()), redisstore.WithTimeout(timeout))
+			ctx := context.Background()
+			_, err := s.Claim(ctx, "warm", claimTTL) // connect before the pause
+			require.NoError(t, err)
 
-	// CLIENT PAUSE holds every client's commands for 10 s.
-	require.NoError(t, admin.Do(ctx, "CLIENT", "PAUSE", 10000, "ALL").Err())
-	start := time.Now()
-	cl, err := s.Claim(ctx, "k", claimTTL)
-	require.NoError(t, err)
-	assert.Equal(t, push.Claimed, cl.Status)
-	first := time.Since(start)
-	assert.Less(t, first, time.Second, "the first call waits the timeout, not the pause")
-	start = time.Now()
-	cl, err = s.Claim(ctx, "k", claimTTL)
-	require.NoError(t, err)
-	assert.Equal(t, push.InFlight, cl.Status, "the claim is in memory")
-	assert.Less(t, time.Since(start), timeout, "the next call does not wait for Redis")
-	require.NoError(t, s.Finish(ctx, "k", nil, doneTTL))
+			// CLIENT PAUSE holds every client's commands for 10 s.
+			require.NoError(t, admin.Do(ctx, "CLIENT", "PAUSE", 10000, "ALL").Err())
+			start := time.Now()
+			cl, err := s.Claim(ctx, "k", claimTTL)
+			require.NoError(t, err)
+			assert.Equal(t, push.Claimed, cl.Status)
+			assert.Less(t, time.Since(start), time.Second, "the first call waits the timeout, not the pause")
+			start = time.Now()
+			cl, err = s.Claim(ctx, "k", claimTTL)
+			require.NoError(t, err)
+			assert.Equal(t, push.InFlight, cl.Status, "the claim is in memory")
+			assert.Less(t, time.Since(start), timeout, "the next call does not wait for Redis")
+			require.NoError(t, s.Finish(ctx, "k", nil, doneTTL))
 
-	_, _, err = s.Load(ctx, "wxmp:accesstoken:wx1")
-	require.ErrorIs(t, err, redisstore.ErrUnavailable)
-	assert.Contains(t, logs.String(), "level=WARN")
-	// The cleanup kills the paused server.
+			_, _, err = s.Load(ctx, "wxmp:accesstoken:wx1")
+			require.ErrorIs(t, err, redisstore.ErrUnavailable)
+			assert.Contains(t, logs.String(), "no answer within 50ms")
+			// The cleanup kills the paused server.
+		})
+	}
 }

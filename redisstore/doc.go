@@ -58,10 +58,10 @@
 // base64url SHA-256 of its dedupe key (hashed, so that Redis's key space
 // holds no OpenID): "i" while a delivery runs the handler, then "f" and the
 // plaintext reply XML, exactly as marshalled, never sealed (each delivery
-// seals it afresh for its own timestamp and nonce). Claim is one Lua script
-// (GET, and SET PX when there is nothing), so among deliveries of one push
-// to any number of instances exactly one runs the handler. Finish is a SET
-// PX. A retry that meets an entry in flight polls it with GET (from 2 ms,
+// seals it afresh for its own timestamp and nonce). Claim is a SET NX PX,
+// so among deliveries of one push to any number of instances exactly one
+// runs the handler, and a new push costs one round trip; a delivery that
+// finds the entry there reads it with a GET. Finish is a SET PX. A retry that meets an entry in flight polls it with GET (from 2 ms,
 // doubling, up to every 50 ms) until it is finished or the retry's own
 // deadline passes: such waits are rare (a retry comes 5 s after the first
 // delivery, which the server answers within 4 s) and short, so polling

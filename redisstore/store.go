@@ -113,6 +113,9 @@ type Store struct {
 	prefix  string
 	timeout time.Duration
 	log     *slog.Logger
+	// direct is set when the client stops a command at its context's
+	// deadline (ContextTimeoutEnabled), so that call needs no goroutine.
+	direct bool
 	// mem is the dedupe store of this process's memory, used when Redis
 	// fails, and kept up to date with the replies of this process.
 	mem *push.MemoryStore
@@ -131,6 +134,10 @@ type Store struct {
 // New returns a Store that keeps its state through client: a *redis.Client,
 // a *redis.ClusterClient, a failover (Sentinel) client or a *redis.Ring,
 // which the caller keeps and closes. New sends nothing to Redis.
+//
+// The Store's timeout holds whatever the client's options, but a
+// *redis.Client or *redis.ClusterClient made with ContextTimeoutEnabled
+// saves it a goroutine per command (a few microseconds).
 //
 // New panics, with an error wrapping ErrInvalidConfig, when client is nil
 // or an option is given a value it cannot use: a programming error found
@@ -157,6 +164,12 @@ func New(client redis.UniversalClient, opts ...Option) *Store {
 		timeout: o.timeout,
 		log:     o.log,
 	}
+	switch c := client.(type) {
+	case *redis.Client:
+		s.direct = c.Options().ContextTimeoutEnabled
+	case *redis.ClusterClient:
+		s.direct = c.Options().ContextTimeoutEnabled
+	}
 	s.initDedup()
 	return s
 }
@@ -173,11 +186,11 @@ type result[T any] struct {
 // not a failure. An error caused by ctx itself (the caller gave up) is
 // returned as is and says nothing about Redis.
 //
-// The command runs on a goroutine of its own, and call returns at the
-// timeout even if the command goes on: go-redis applies a context's
-// deadline to a connection only when the client was made with
-// ContextTimeoutEnabled, and the Store does not choose its client's
-// options. A command left behind ends at the client's own read timeout.
+// go-redis applies a context's deadline to a connection only when the
+// client was made with ContextTimeoutEnabled. For a client made without
+// it, the command runs on a goroutine of its own, and call returns at the
+// timeout even if the command goes on; a command left behind ends at the
+// client's own read timeout.
 func call[T any](s *Store, ctx context.Context, op string, do func(ctx context.Context) (T, error)) (T, error) {
 	var zero T
 	if err := s.paused(); err != nil {
@@ -185,19 +198,23 @@ func call[T any](s *Store, ctx context.Context, op string, do func(ctx context.C
 	}
 	cctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
-	done := make(chan result[T], 1)
-	go func() {
-		v, err := do(cctx)
-		done <- result[T]{v, err}
-	}()
 	var r result[T]
-	select {
-	case r = <-done:
-	case <-cctx.Done():
-		r.err = cctx.Err()
-		if ctx.Err() == nil {
-			r.err = fmt.Errorf("no answer within %v: %w", s.timeout, r.err)
+	if s.direct {
+		r.v, r.err = do(cctx)
+	} else {
+		done := make(chan result[T], 1)
+		go func() {
+			v, err := do(cctx)
+			done <- result[T]{v, err}
+		}()
+		select {
+		case r = <-done:
+		case <-cctx.Done():
+			r.err = cctx.Err()
 		}
+	}
+	if r.err != nil && ctx.Err() == nil && cctx.Err() != nil {
+		r.err = fmt.Errorf("no answer within %v: %w", s.timeout, r.err)
 	}
 	switch {
 	case r.err == nil || errors.Is(r.err, redis.Nil):

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/wxmp/wxmp/accesstoken"
+	"github.com/wxmp/wxmp/api"
 	"github.com/wxmp/wxmp/jssdk"
 	"github.com/wxmp/wxmp/redisstore"
 	"github.com/wxmp/wxmp/wxmptest"
@@ -184,4 +185,152 @@ func TestTenSourcesOneFetch(t *testing.T) {
 		assert.Len(t, seen, 1, "round %d: every caller has the same token", round)
 		assert.Equal(t, round, f.TokenRequests(), "round %d: one token request per expiry", round)
 	}
+}
+
+// TestStale40001RefreshesOnceForAll: WeChat answers 40001 to one instance
+// and revokes the token; the calls of ten instances with it all fail once,
+// and the lot of them make one token request between them.
+func TestStale40001RefreshesOnceForAll(t *testing.T) {
+	t.Parallel()
+	r := newRedis(t)
+	f := newAPI(t)
+	clients := make([]*api.Client, 10)
+	srcs := make([]*accesstoken.Source, 10)
+	for i := range clients {
+		srcs[i] = newSource(t, f, r.Store(t))
+		c, err := api.NewClient(srcs[i], api.WithBaseURL(f.URL), api.WithHTTPClient(f.Client()))
+		require.NoError(t, err)
+		clients[i] = c
+	}
+	seen := burst(t, srcs, 5)
+	require.Len(t, seen, 1)
+	require.Equal(t, 1, f.TokenRequests())
+	var old string
+	for tok := range seen {
+		old = tok
+	}
+
+	f.SetFaults(wxmptest.APIFault{Path: wxmptest.APICallbackIPPath, ErrCode: 40001, Rotate: true, Times: 1})
+	// The first call meets the fault (the token is revoked); then every
+	// instance, 5 calls each, at once.
+	_, err := clients[0].Callback.IPs(context.Background())
+	require.NoError(t, err, "retried once with a new token")
+	var wg sync.WaitGroup
+	for _, c := range clients {
+		for range 5 {
+			wg.Go(func() {
+				_, err := c.Callback.IPs(context.Background())
+				assert.NoError(t, err)
+			})
+		}
+	}
+	wg.Wait()
+	assert.Equal(t, 2, f.TokenRequests(), "one token request for all ten instances after the 40001")
+	seen = burst(t, srcs, 1)
+	assert.Len(t, seen, 1, "all instances hold the new token")
+	assert.NotContains(t, seen, old)
+}
+
+// TestTenTicketSourcesOneFetch: the JS-SDK ticket, like the token, is
+// fetched once for ten instances on a cold cache.
+func TestTenTicketSourcesOneFetch(t *testing.T) {
+	t.Parallel()
+	r := newRedis(t)
+	f := newAPI(t)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	for range 10 {
+		store := r.Store(t)
+		tokens := newSource(t, f, store)
+		tickets, err := jssdk.New(f.AppID(), tokens, jssdk.WithStore(store), jssdk.WithBaseURL(f.URL), jssdk.WithHTTPClient(f.Client()))
+		require.NoError(t, err)
+		for range 50 {
+			wg.Go(func() {
+				<-start
+				tk, err := tickets.Ticket(context.Background())
+				if assert.NoError(t, err) {
+					mu.Lock()
+					seen[tk] = true
+					mu.Unlock()
+				}
+			})
+		}
+	}
+	close(start)
+	wg.Wait()
+	assert.Len(t, seen, 1)
+	assert.Equal(t, 1, f.Calls(wxmptest.APITicketPath), "getticket requests")
+	assert.Equal(t, 1, f.TokenRequests())
+}
+
+// TestSourceFetchesWhenRedisIsDown: the Sources bypass a Store whose Redis
+// is gone and fetch by themselves, and those of one process still share
+// their flight.
+func TestSourceFetchesWhenRedisIsDown(t *testing.T) {
+	t.Parallel()
+	srv := startRedis(t)
+	var logs logBuffer
+	store := redisstore.New(srv.Client(t), redisstore.WithLogger(logs.Logger()))
+	f := newAPI(t)
+	src := newSource(t, f, store)
+	srv.Stop()
+	seen := burst(t, []*accesstoken.Source{src}, 20)
+	assert.Len(t, seen, 1)
+	assert.Equal(t, 1, f.TokenRequests())
+	assert.Contains(t, logs.String(), "redisstore: Redis failed")
+	for tok := range seen {
+		assert.NotContains(t, logs.String(), tok, "the token is never logged")
+	}
+}
+
+func TestLock(t *testing.T) {
+	t.Parallel()
+	r := newRedis(t)
+	a, b := r.Store(t), r.Store(t)
+	ctx := context.Background()
+	const key = "wxmp:accesstoken:wx1"
+
+	unlockA, err := a.Lock(ctx, key, time.Minute)
+	require.NoError(t, err)
+
+	// B waits while A holds it, and gives up with its ctx.
+	cctx, cancel := context.WithCancel(ctx)
+	errc := make(chan error)
+	go func() {
+		_, err := b.Lock(cctx, key, time.Minute)
+		errc <- err
+	}()
+	cancel()
+	assert.ErrorIs(t, <-errc, context.Canceled)
+
+	// B gets it once A lets go.
+	got := make(chan func())
+	go func() {
+		u, err := b.Lock(ctx, key, time.Minute)
+		assert.NoError(t, err)
+		got <- u
+	}()
+	unlockA()
+	unlockB := <-got
+	unlockA() // a second unlock does not release B's lock
+	c := r.Client(t)
+	n, err := c.Exists(ctx, r.Prefix+key+":lock").Result()
+	require.NoError(t, err)
+	assert.EqualValues(t, 1, n, "B still holds the lock")
+	unlockB()
+	n, err = c.Exists(ctx, r.Prefix+key+":lock").Result()
+	require.NoError(t, err)
+	assert.Zero(t, n)
+
+	// A lock whose holder died frees itself after its ttl.
+	_, err = a.Lock(ctx, key, 20*time.Millisecond)
+	require.NoError(t, err)
+	unlockB, err = b.Lock(ctx, key, time.Minute)
+	require.NoError(t, err, "taken once the first one expired")
+	ttl, err := c.PTTL(ctx, r.Prefix+key+":lock").Result()
+	require.NoError(t, err)
+	assert.Greater(t, ttl, 50*time.Second)
+	unlockB()
 }
