@@ -703,3 +703,20 @@ func TestWantsJSON(t *testing.T) {
 		assert.Equal(t, want, wantsJSON(accept), "%q", accept)
 	}
 }
+
+func TestNotifyThroughAStandInWithoutStableToken(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, appOptions{})
+	app.wechat.api.SetFaults(wxmptest.APIFault{Path: wxmptest.APIStableTokenPath, Status: http.StatusNotFound})
+	b := app.browser(t)
+	b.signup("alice")
+	b.bind()
+	for range 2 {
+		p := b.post(notifyPath, url.Values{csrfField: {b.csrf(mePath)}})
+		require.Equal(t, "done=sent-text", p.url.RawQuery, p.body)
+	}
+	assert.Len(t, app.wechat.api.Sent("oUser1"), 2)
+	assert.Equal(t, 1, app.wechat.api.Calls(wxmptest.APIStableTokenPath), "asked once")
+	assert.Equal(t, 1, app.wechat.api.Calls(wxmptest.APITokenPath))
+	assert.Contains(t, app.logs.String(), "using cgi-bin/token")
+}

@@ -47,7 +47,9 @@
 //	ADDR                listen address (default ":8080")
 //	WECHAT_OPEN_BASE    base URL of open.weixin.qq.com, for a stand-in
 //	WECHAT_API_BASE     base URL of api.weixin.qq.com (the /sns/ and
-//	                    /cgi-bin/ APIs), for a stand-in
+//	                    /cgi-bin/ APIs), for a stand-in. The access_token
+//	                    comes from cgi-bin/stable_token, or from
+//	                    cgi-bin/token if the host answers that with 404 or 405
 //	DATABASE_URL        a SQLite file path (default bind.db; "sqlite:PATH" and
 //	                    "file:" URIs work too) or postgres://user:pw@host/db
 //	WECHAT_TEMPLATE_ID  the template of the test notification, with the

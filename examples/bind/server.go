@@ -123,7 +123,7 @@ func newServer(cfg config, db *DB, logger *slog.Logger) (http.Handler, error) {
 	if cfg.now != nil {
 		tokenOpts = append(tokenOpts, accesstoken.WithNow(cfg.now))
 	}
-	tokens, err := accesstoken.New(cfg.AppID, cfg.Secret, tokenOpts...)
+	tokens, err := newTokenSource(cfg.AppID, cfg.Secret, logger, tokenOpts...)
 	if err != nil {
 		return nil, err
 	}
