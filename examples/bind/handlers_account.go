@@ -175,9 +175,13 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 	s.redirect(w, r, mePath)
 }
 
-// logoutForm asks for a POST: signing out is a change, and a link on
-// another site must not be able to make it.
-func (s *server) logoutForm(w http.ResponseWriter, r *http.Request) {
+// logoutGET signs out on a plain GET (a link, a typed address, a
+// script), unless the browser says the request comes from another site
+// (Sec-Fetch-Site: cross-site or same-site): then it asks, with a form that
+// POSTs with the session's CSRF token. SameSite=Lax already keeps the
+// session cookie off another site's images and frames; this keeps a link
+// on another site from signing anyone out either.
+func (s *server) logoutGET(w http.ResponseWriter, r *http.Request) {
 	sess, err := s.session(r)
 	if err != nil {
 		s.fail(w, "session", err)
@@ -187,7 +191,16 @@ func (s *server) logoutForm(w http.ResponseWriter, r *http.Request) {
 		s.redirect(w, r, "/")
 		return
 	}
-	s.render(w, http.StatusOK, "logout", pageData{Title: "Sign out", User: &sess.User, CSRF: sess.CSRFToken})
+	if site := r.Header.Get("Sec-Fetch-Site"); site == "cross-site" || site == "same-site" {
+		s.render(w, http.StatusOK, "logout", pageData{Title: "Sign out", User: &sess.User, CSRF: sess.CSRFToken})
+		return
+	}
+	if err := s.endSession(r.Context(), w, sess, false); err != nil {
+		s.fail(w, "sign out", err)
+		return
+	}
+	s.log.Info("signed out", "user", sess.User.ID, "everywhere", false)
+	s.redirect(w, r, "/")
 }
 
 // logout ends the browser's session, or with everywhere=1 every session

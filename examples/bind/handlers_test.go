@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -70,12 +72,16 @@ func TestAccountsAndSessions(t *testing.T) {
 	status, _, _ = other.me()
 	assert.Equal(t, http.StatusOK, status)
 
-	// /logout asks first; the POST signs out.
-	p = alice.get(logoutPath)
+	// A link from another site to /logout asks first.
+	req, err := http.NewRequest(http.MethodGet, alice.abs(logoutPath), nil)
+	require.NoError(t, err)
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	p = alice.do(alice.manual, req)
 	assert.Equal(t, http.StatusOK, p.status)
 	assert.Contains(t, p.body, `method="post" action="/logout"`)
 	status, _, _ = alice.me()
-	assert.Equal(t, http.StatusOK, status, "a GET does not sign out")
+	assert.Equal(t, http.StatusOK, status, "a cross-site GET does not sign out")
+	// POST /logout with the token signs out.
 	p = alice.post(logoutPath, url.Values{csrfField: {alice.csrf(mePath)}})
 	assert.Equal(t, "/", p.url.Path)
 	status, v, _ = alice.me()
@@ -719,4 +725,43 @@ func TestNotifyThroughAStandInWithoutStableToken(t *testing.T) {
 	assert.Equal(t, 1, app.wechat.api.Calls(wxmptest.APIStableTokenPath), "asked once")
 	assert.Equal(t, 1, app.wechat.api.Calls(wxmptest.APITokenPath))
 	assert.Contains(t, app.logs.String(), "using cgi-bin/token")
+}
+
+func TestLogoutByLink(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, appOptions{})
+	for _, site := range []string{"", "same-origin", "none"} {
+		b := app.browser(t)
+		b.signup("user-" + site)
+		req, err := http.NewRequest(http.MethodGet, b.abs(logoutPath), nil)
+		require.NoError(t, err)
+		if site != "" {
+			req.Header.Set("Sec-Fetch-Site", site)
+		}
+		p := b.do(b.follow, req)
+		assert.Equal(t, "/", p.url.Path)
+		status, _, _ := b.me()
+		assert.Equal(t, http.StatusUnauthorized, status, "Sec-Fetch-Site %q", site)
+	}
+	assert.Zero(t, app.count(t, "SELECT COUNT(*) FROM sessions"))
+}
+
+func TestMultipartAndOversizedForms(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, appOptions{})
+	b := app.browser(t)
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, v := range map[string]string{"username": "multi", "password": testPassword, csrfField: b.csrf(signupPath)} {
+		require.NoError(t, mw.WriteField(k, v))
+	}
+	require.NoError(t, mw.Close())
+	req, err := http.NewRequest(http.MethodPost, b.abs(signupPath), &body)
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	p := b.do(b.follow, req)
+	assert.Equal(t, mePath, p.url.Path, p.body)
+
+	p = b.post(loginPath, url.Values{"username": {strings.Repeat("x", maxFormBytes)}, "password": {testPassword}, csrfField: {b.csrf(loginPath)}})
+	assert.Equal(t, http.StatusBadRequest, p.status)
 }

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -137,7 +138,7 @@ func newServer(cfg config, db *DB, logger *slog.Logger) (http.Handler, error) {
 	mux.HandleFunc("POST "+signupPath, s.signup)
 	mux.HandleFunc("GET "+loginPath, s.loginForm)
 	mux.HandleFunc("POST "+loginPath, s.login)
-	mux.HandleFunc("GET "+logoutPath, s.logoutForm)
+	mux.HandleFunc("GET "+logoutPath, s.logoutGET)
 	mux.HandleFunc("POST "+logoutPath, s.logout)
 	mux.HandleFunc("GET "+mePath, s.me)
 	mux.HandleFunc("POST "+bindPath, s.bind)
@@ -306,9 +307,13 @@ func (s *server) signedOut(w http.ResponseWriter) {
 		link{s.url(loginPath), "Sign in"}, link{s.url(signupPath), "Sign up"}, link{s.url(wechatLoginPath), "Sign in with WeChat"})
 }
 
-// parseForm reads a POST's form, at most maxFormBytes.
+// parseForm reads a POST's form, URL-encoded as browsers send it or
+// multipart, at most maxFormBytes.
 func parseForm(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		return r.ParseMultipartForm(maxFormBytes)
+	}
 	return r.ParseForm()
 }
 
