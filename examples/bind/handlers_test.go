@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -764,4 +765,26 @@ func TestMultipartAndOversizedForms(t *testing.T) {
 
 	p = b.post(loginPath, url.Values{"username": {strings.Repeat("x", maxFormBytes)}, "password": {testPassword}, csrfField: {b.csrf(loginPath)}})
 	assert.Equal(t, http.StatusBadRequest, p.status)
+}
+
+func TestHostileProfileValues(t *testing.T) {
+	t.Parallel()
+	u := testUser("oHostile")
+	u.HeadImgURL = "javascript:alert(1)"
+	u.Nickname = "\xff<b>bold</b>" + strings.Repeat("长", 200) // invalid UTF-8, markup, 600 bytes
+	app := newTestApp(t, appOptions{wechat: newTestWeChat(t, u)})
+	b := app.browser(t)
+	b.signup("alice")
+	p := b.bind()
+	require.Equal(t, http.StatusOK, p.status, p.body)
+	assert.NotContains(t, p.body, "javascript:")
+	assert.NotContains(t, p.body, `id="avatar"`, "no avatar rather than a script URL")
+	assert.NotContains(t, p.body, "<b>bold</b>")
+	assert.Contains(t, p.body, "&lt;b&gt;bold&lt;/b&gt;")
+	got, err := app.db.bindingByOpenID(context.Background(), "oHostile")
+	require.NoError(t, err)
+	assert.Empty(t, got.AvatarURL)
+	assert.LessOrEqual(t, len(got.Nickname), maxNicknameBytes)
+	assert.True(t, utf8.ValidString(got.Nickname))
+	assert.Contains(t, got.Nickname, "<b>bold</b>长")
 }
