@@ -38,14 +38,6 @@ const claimAttempts = 3
 // errBadEntry: the key holds a value no Store wrote.
 var errBadEntry = errors.New("redisstore: the push's key holds a value no Store wrote")
 
-func (s *Store) initDedup() {
-	mem, err := push.NewMemoryStore()
-	if err != nil {
-		panic(err) // the defaults are valid
-	}
-	s.mem = mem
-}
-
 // pushKey returns the Redis key of a push's dedupe key. Hashing bounds its
 // length and keeps the OpenIDs in dedupe keys out of Redis's key space.
 func (s *Store) pushKey(key string) string {

@@ -86,11 +86,12 @@
 // command that succeeds afterwards logs that Redis answers again.
 //
 //   - Pushes are still answered, never with a 5xx: Claim, Finish and Wait
-//     turn to the process's memory, a push.MemoryStore with the default
-//     bounds, and return no error. That memory also holds the replies this
-//     process finished while Redis was up, so retries that reach the same
-//     process are still answered from it; a retry that reaches another
-//     instance runs the handler again.
+//     turn to the process's memory, a push.MemoryStore (bounded by
+//     DefaultMemoryMaxEntries and DefaultMemoryMaxBytes unless [WithMemory]
+//     gives another), and return no error. That memory also holds the
+//     replies this process finished while Redis was up, so retries that
+//     reach the same process are still answered from it; a retry that
+//     reaches another instance runs the handler again.
 //   - Token and ticket calls return the error at once (ErrUnavailable while
 //     Redis is left alone), and the Sources fetch by themselves and keep the
 //     value in memory (accesstoken.Store says so), so API calls go on.

@@ -21,6 +21,14 @@ const (
 	// treated as a failure, so that a slow Redis costs a push at most
 	// this much before the Store turns to its memory.
 	DefaultTimeout = 250 * time.Millisecond
+	// DefaultMemoryMaxEntries and DefaultMemoryMaxBytes bound the store of
+	// the process's memory that push dedupe falls back on (WithMemory):
+	// 10,000 pushes, 16 MiB. It is written on every push, and while Redis
+	// answers nothing removes its entries but these bounds, so they are
+	// smaller than push's defaults; 10,000 pushes cover WeChat's retries
+	// (within about 15 s) of more than 600 pushes a second.
+	DefaultMemoryMaxEntries = 10_000
+	DefaultMemoryMaxBytes   = 16 << 20
 	// MaxTimeout is the longest timeout WithTimeout accepts: 1 s, a
 	// quarter of the push server's 4-second handler deadline
 	// (push.DefaultHandlerTimeout), so that a push that meets a stalled
@@ -58,6 +66,7 @@ type options struct {
 	prefix  string
 	timeout time.Duration
 	log     *slog.Logger
+	mem     *push.MemoryStore
 }
 
 // WithPrefix puts prefix in front of every Redis key the Store uses, so
@@ -98,6 +107,21 @@ func WithLogger(l *slog.Logger) Option {
 			return fmt.Errorf("%w: WithLogger: nil logger", ErrInvalidConfig)
 		}
 		o.log = l
+		return nil
+	}
+}
+
+// WithMemory sets the store of this process's memory that push dedupe
+// uses while Redis fails, and that keeps the replies this process
+// finished; see the package doc. The default is a push.MemoryStore of
+// DefaultMemoryMaxEntries and DefaultMemoryMaxBytes. m must not be nil nor
+// be given to anything else.
+func WithMemory(m *push.MemoryStore) Option {
+	return func(o *options) error {
+		if m == nil {
+			return fmt.Errorf("%w: WithMemory: nil store", ErrInvalidConfig)
+		}
+		o.mem = m
 		return nil
 	}
 }
@@ -170,7 +194,14 @@ func New(client redis.UniversalClient, opts ...Option) *Store {
 	case *redis.ClusterClient:
 		s.direct = c.Options().ContextTimeoutEnabled
 	}
-	s.initDedup()
+	s.mem = o.mem
+	if s.mem == nil {
+		mem, err := push.NewMemoryStore(push.WithMemoryMaxEntries(DefaultMemoryMaxEntries), push.WithMemoryMaxBytes(DefaultMemoryMaxBytes))
+		if err != nil {
+			panic(err) // the defaults are valid
+		}
+		s.mem = mem
+	}
 	return s
 }
 
