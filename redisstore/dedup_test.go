@@ -258,3 +258,44 @@ func TestSlowRedis(t *testing.T) {
 		})
 	}
 }
+
+// TestRedisRecovers: once Redis answers again (RetryInterval after the
+// failure at the earliest), the Store uses it again and says so, once.
+func TestRedisRecovers(t *testing.T) {
+	t.Parallel()
+	srv := startRedis(t)
+	admin := srv.Client(t)
+	ping(t, admin)
+	var logs logBuffer
+	s := redisstore.New(srv.Client(t), redisstore.WithLogger(logs.Logger()), redisstore.WithTimeout(50*time.Millisecond))
+	ctx := context.Background()
+	_, err := s.Claim(ctx, "warm", claimTTL)
+	require.NoError(t, err)
+
+	require.NoError(t, admin.Do(ctx, "CLIENT", "PAUSE", 300, "ALL").Err())
+	_, err = s.Claim(ctx, "during", claimTTL)
+	require.NoError(t, err, "answered from memory")
+	_, _, err = s.Load(ctx, "wxmp:accesstoken:wx1")
+	require.ErrorIs(t, err, redisstore.ErrUnavailable)
+
+	// Ask until Redis is used again.
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(10 * time.Second)
+	for {
+		if _, _, err = s.Load(ctx, "wxmp:accesstoken:wx1"); err == nil {
+			break
+		}
+		select {
+		case <-tick.C:
+		case <-deadline:
+			t.Fatalf("Redis not used again: %v", err)
+		}
+	}
+	cl, err := s.Claim(ctx, "after", claimTTL)
+	require.NoError(t, err)
+	assert.Equal(t, push.Claimed, cl.Status)
+	out := logs.String()
+	assert.Equal(t, 1, strings.Count(out, "level=WARN"), out)
+	assert.Equal(t, 1, strings.Count(out, "Redis answers again"), out)
+}

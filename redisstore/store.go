@@ -148,9 +148,10 @@ type Store struct {
 	// (0: not paused); pauseErr is the failure that started the pause.
 	pausedUntil atomic.Int64
 	pauseErr    atomic.Pointer[error]
-	// failing is set by a failure and cleared by the next success, which
-	// logs that Redis answers again.
-	failing atomic.Bool
+	// warned is set when a failure is logged and cleared by the next
+	// success, which logs that Redis answers again: one line each way
+	// per LogInterval at most, however Redis flaps.
+	warned atomic.Bool
 	// lastLog is the Unix nanosecond of the last failure logged.
 	lastLog atomic.Int64
 }
@@ -274,7 +275,7 @@ func (s *Store) succeeded() {
 	if s.pausedUntil.Load() != 0 {
 		s.pausedUntil.Store(0)
 	}
-	if s.failing.Load() && s.failing.CompareAndSwap(true, false) {
+	if s.warned.Load() && s.warned.CompareAndSwap(true, false) {
 		s.log.LogAttrs(context.Background(), slog.LevelInfo, "redisstore: Redis answers again")
 	}
 }
@@ -285,7 +286,6 @@ func (s *Store) failed(ctx context.Context, op string, err error) {
 	now := time.Now()
 	s.pauseErr.Store(&err)
 	s.pausedUntil.Store(now.Add(RetryInterval).UnixNano())
-	s.failing.Store(true)
 	last := s.lastLog.Load()
 	if last != 0 && now.UnixNano()-last < int64(LogInterval) {
 		return
@@ -293,6 +293,7 @@ func (s *Store) failed(ctx context.Context, op string, err error) {
 	if !s.lastLog.CompareAndSwap(last, now.UnixNano()) {
 		return
 	}
+	s.warned.Store(true)
 	s.log.LogAttrs(ctx, slog.LevelWarn, "redisstore: Redis failed; push dedupe uses this process's memory and token Sources fetch by themselves until it answers",
 		slog.String("op", op), slog.String("error", err.Error()),
 		slog.Duration("retry_interval", RetryInterval), slog.Duration("log_interval", LogInterval))
