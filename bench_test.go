@@ -19,7 +19,7 @@ import (
 
 	"github.com/wxmp/wxmp/message"
 	"github.com/wxmp/wxmp/msgcrypt"
-	wxpush "github.com/wxmp/wxmp/push" // the name push is this file's type
+	"github.com/wxmp/wxmp/push"
 	"github.com/wxmp/wxmp/reply"
 	"github.com/wxmp/wxmp/signature"
 )
@@ -136,28 +136,28 @@ func baselineHandler() http.Handler {
 	})
 }
 
-// push is one POST as WeChat sends it.
-type push struct {
+// request is one POST as WeChat sends it.
+type request struct {
 	target string
 	body   []byte
 }
 
 // serve is one benchmark iteration: a new request and recorder, ServeHTTP.
-func (p push) serve(h http.Handler) *httptest.ResponseRecorder {
+func (p request) serve(h http.Handler) *httptest.ResponseRecorder {
 	r := httptest.NewRequest(http.MethodPost, p.target, bytes.NewReader(p.body))
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
 	return w
 }
 
-func plainPush() push {
+func plainPush() request {
 	q := url.Values{
 		"signature": {signature.Compute(benchToken, benchTS, benchNonce)},
 		"timestamp": {benchTS},
 		"nonce":     {benchNonce},
 		"openid":    {benchOpenID},
 	}
-	return push{target: "/wechat?" + q.Encode(), body: []byte(benchPush)}
+	return request{target: "/wechat?" + q.Encode(), body: []byte(benchPush)}
 }
 
 // zeroReader makes the safe push the same bytes on every run.
@@ -170,7 +170,7 @@ func (zeroReader) Read(p []byte) (int, error) {
 
 // safePush encrypts benchPush as WeChat does in safe mode: ToUserName and
 // Encrypt in the body, encrypt_type=aes and msg_signature in the query.
-func safePush(tb testing.TB) push {
+func safePush(tb testing.TB) request {
 	tb.Helper()
 	c, err := msgcrypt.New(benchToken, benchAESKey, benchAppID, msgcrypt.WithRandom(zeroReader{}))
 	require.NoError(tb, err)
@@ -193,7 +193,7 @@ func safePush(tb testing.TB) push {
 		"encrypt_type":  {"aes"},
 		"msg_signature": {env.MsgSignature},
 	}
-	return push{target: "/wechat?" + q.Encode(), body: body}
+	return request{target: "/wechat?" + q.Encode(), body: body}
 }
 
 func newBenchCrypter(tb testing.TB) *msgcrypt.Crypter {
@@ -237,7 +237,7 @@ func requireEcho(tb testing.TB, w *httptest.ResponseRecorder, encrypted bool) {
 
 // benchPushes checks one answer outside the timed loop, then serves p once
 // per iteration.
-func benchPushes(b *testing.B, h http.Handler, p push, check func(*httptest.ResponseRecorder)) {
+func benchPushes(b *testing.B, h http.Handler, p request, check func(*httptest.ResponseRecorder)) {
 	check(p.serve(h))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -274,19 +274,19 @@ func BenchmarkHTTPTestBaseline(b *testing.B) {
 func TestPushHandlers(t *testing.T) {
 	t.Parallel()
 	assert.Len(t, benchPush, 309)
-	forge := func(p push, param string) push {
+	forge := func(p request, param string) request {
 		u, err := url.Parse(p.target)
 		require.NoError(t, err)
 		q := u.Query()
 		q.Set(param, strings.Repeat("0", 40))
 		u.RawQuery = q.Encode()
-		return push{target: u.String(), body: p.body}
+		return request{target: u.String(), body: p.body}
 	}
 	plain, safe := plainPush(), safePush(t)
 	for _, tc := range []struct {
 		name      string
 		handler   http.Handler
-		push      push
+		push      request
 		encrypted bool
 		forged    []string
 	}{
@@ -326,7 +326,7 @@ const benchMsgID = "24537389287403911"
 // distinctPushes returns n pushes shaped as benchPush, with the MsgIds
 // 30000000000000000, 30000000000000001, … in place of benchMsgID, in clear
 // or encrypted as safePush does.
-func distinctPushes(n int, safe bool) ([]push, error) {
+func distinctPushes(n int, safe bool) ([]request, error) {
 	prefix, suffix, ok := strings.Cut(benchPush, benchMsgID)
 	if !ok {
 		return nil, fmt.Errorf("benchPush has no MsgId %s", benchMsgID)
@@ -336,11 +336,11 @@ func distinctPushes(n int, safe bool) ([]push, error) {
 		return nil, err
 	}
 	plainTarget := plainPush().target
-	out := make([]push, n)
+	out := make([]request, n)
 	for i := range out {
 		xmlPush := prefix + strconv.FormatUint(30_000_000_000_000_000+uint64(i), 10) + suffix
 		if !safe {
-			out[i] = push{target: plainTarget, body: []byte(xmlPush)}
+			out[i] = request{target: plainTarget, body: []byte(xmlPush)}
 			continue
 		}
 		env, err := c.EncryptEnvelope(msgcrypt.CurrentKey, []byte(xmlPush), benchTS, benchNonce)
@@ -366,32 +366,32 @@ func distinctPushes(n int, safe bool) ([]push, error) {
 			"encrypt_type":  {"aes"},
 			"msg_signature": {env.MsgSignature},
 		}
-		out[i] = push{target: "/wechat?" + q.Encode(), body: body}
+		out[i] = request{target: "/wechat?" + q.Encode(), body: body}
 	}
 	return out, nil
 }
 
 // The rings are built once per process, when a benchmark first needs one.
 var (
-	plainRing = sync.OnceValues(func() ([]push, error) { return distinctPushes(benchRingSize, false) })
-	safeRing  = sync.OnceValues(func() ([]push, error) { return distinctPushes(benchRingSize, true) })
+	plainRing = sync.OnceValues(func() ([]request, error) { return distinctPushes(benchRingSize, false) })
+	safeRing  = sync.OnceValues(func() ([]request, error) { return distinctPushes(benchRingSize, true) })
 )
 
 // pushServer is push.Server with a Mux that echoes text messages.
-func pushServer(tb testing.TB, opts ...wxpush.Option) http.Handler {
+func pushServer(tb testing.TB, opts ...push.Option) http.Handler {
 	tb.Helper()
-	mux := wxpush.NewMux()
-	wxpush.Handle(mux, func(_ context.Context, m *message.Text) (reply.Reply, error) {
+	mux := push.NewMux()
+	push.Handle(mux, func(_ context.Context, m *message.Text) (reply.Reply, error) {
 		return reply.NewText(m, m.Content), nil
 	})
-	s, err := wxpush.NewServer(benchToken, mux, opts...)
+	s, err := push.NewServer(benchToken, mux, opts...)
 	require.NoError(tb, err)
 	return s
 }
 
 // benchRing checks the answer to the ring's first push outside the timed
 // loop, then serves the next push of the ring once per iteration.
-func benchRing(b *testing.B, h http.Handler, ring func() ([]push, error), encrypted bool) {
+func benchRing(b *testing.B, h http.Handler, ring func() ([]request, error), encrypted bool) {
 	pushes, err := ring()
 	require.NoError(b, err)
 	requireEcho(b, pushes[0].serve(h), encrypted)
@@ -410,15 +410,15 @@ func BenchmarkPushServerPlain(b *testing.B) {
 }
 
 func BenchmarkPushServerSafe(b *testing.B) {
-	benchRing(b, pushServer(b, wxpush.WithEncryption(benchAESKey, benchAppID)), safeRing, true)
+	benchRing(b, pushServer(b, push.WithEncryption(benchAESKey, benchAppID)), safeRing, true)
 }
 
 func BenchmarkPushServerPlainNoDedupe(b *testing.B) {
-	benchRing(b, pushServer(b, wxpush.WithoutDedup()), plainRing, false)
+	benchRing(b, pushServer(b, push.WithoutDedup()), plainRing, false)
 }
 
 func BenchmarkPushServerSafeNoDedupe(b *testing.B) {
-	benchRing(b, pushServer(b, wxpush.WithEncryption(benchAESKey, benchAppID), wxpush.WithoutDedup()), safeRing, true)
+	benchRing(b, pushServer(b, push.WithEncryption(benchAESKey, benchAppID), push.WithoutDedup()), safeRing, true)
 }
 
 // TestPushServer runs the push.Server benchmarks' handler once per mode on
@@ -429,11 +429,11 @@ func TestPushServer(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
 		safe      bool
-		opts      []wxpush.Option
+		opts      []push.Option
 		forgeable string
 	}{
 		{"plain", false, nil, "signature"},
-		{"safe", true, []wxpush.Option{wxpush.WithEncryption(benchAESKey, benchAppID)}, "msg_signature"},
+		{"safe", true, []push.Option{push.WithEncryption(benchAESKey, benchAppID)}, "msg_signature"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -448,7 +448,7 @@ func TestPushServer(t *testing.T) {
 			q := u.Query()
 			q.Set(tc.forgeable, strings.Repeat("0", 40))
 			u.RawQuery = q.Encode()
-			w := push{target: u.String(), body: pushes[0].body}.serve(h)
+			w := request{target: u.String(), body: pushes[0].body}.serve(h)
 			assert.Equal(t, http.StatusForbidden, w.Code)
 		})
 	}

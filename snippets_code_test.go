@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -24,6 +25,7 @@ import (
 	"github.com/wxmp/wxmp/message"
 	"github.com/wxmp/wxmp/msgcrypt"
 	"github.com/wxmp/wxmp/oauth"
+	"github.com/wxmp/wxmp/push"
 	"github.com/wxmp/wxmp/reply"
 	"github.com/wxmp/wxmp/signature"
 	"github.com/wxmp/wxmp/wxmptest"
@@ -297,3 +299,25 @@ func TestOAuthDoc(t *testing.T) {
 	assert.Nil(t, user)
 	assert.True(t, strings.HasPrefix(link, "https://open.weixin.qq.com/connect/oauth2/authorize?appid="), link)
 }
+
+// pushServerMain is README.md's "A push server in about 15 lines" and the
+// snippet of push/doc.go. It is compiled, not run (it listens on :8080);
+// push's own Example runs the same Mux against a push.
+func pushServerMain() {
+	mux := push.NewMux()
+	push.Handle(mux, func(ctx context.Context, m *message.Text) (reply.Reply, error) {
+		return reply.NewText(m, m.Content), nil // echo
+	})
+	push.Handle(mux, func(ctx context.Context, e *event.Subscribe) (reply.Reply, error) {
+		return reply.NewText(e, "Welcome!"), nil
+	})
+	srv, err := push.NewServer(os.Getenv("WECHAT_TOKEN"), mux,
+		push.WithEncryption(os.Getenv("WECHAT_AES_KEY"), os.Getenv("WECHAT_APPID")))
+	if err != nil {
+		log.Fatal(err) // an empty token, a malformed key…
+	}
+	http.Handle("/wechat", srv)
+	log.Fatal(http.ListenAndServe(":8080", nil))
+}
+
+var _ = pushServerMain // compiled for the snippet test; never run
