@@ -23,8 +23,9 @@ import (
 // The Go snippets of the documentation are compiled code. TestSnippets
 // takes every ```go block of README.md and every code block of the package
 // comments listed in snippetDocs, and requires each to appear in the source
-// of a Go file of this module that the go tool builds (a _test.go file
-// counts: `go test ./...` compiles it), inside one declaration and outside
+// of a Go file of this repository that the go tool builds (a _test.go file
+// counts: `go test ./...` compiles it; so do the files of the nested
+// modules, which .ci/run builds and tests), inside one declaration and outside
 // any string literal. The compiled copies are in snippets_code_test.go,
 // where tests also run them (the README's test snippet runs against the
 // README's handler, so the two must agree). A package's own example tests
@@ -192,9 +193,7 @@ func compiledFiles(t *testing.T) []compiledFile {
 			if path != "." && (name == "testdata" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
 				return filepath.SkipDir
 			}
-			if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil && path != "." {
-				return filepath.SkipDir // another module
-			}
+			// Nested modules count too: CI builds and tests each of them.
 			return nil
 		}
 		if !strings.HasSuffix(name, ".go") {
