@@ -178,7 +178,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 // logoutGET signs out on a plain GET (a link, a typed address, a
 // script), unless the browser says the request comes from another site
 // (Sec-Fetch-Site: cross-site or same-site): then it asks, with a form that
-// POSTs with the session's CSRF token. SameSite=Lax already keeps the
+// POSTs with the session's CSRF token. A HEAD changes nothing. SameSite=Lax already keeps the
 // session cookie off another site's images and frames; this keeps a link
 // on another site from signing anyone out either.
 func (s *server) logoutGET(w http.ResponseWriter, r *http.Request) {
@@ -191,7 +191,7 @@ func (s *server) logoutGET(w http.ResponseWriter, r *http.Request) {
 		s.redirect(w, r, "/")
 		return
 	}
-	if site := r.Header.Get("Sec-Fetch-Site"); site == "cross-site" || site == "same-site" {
+	if site := r.Header.Get("Sec-Fetch-Site"); site == "cross-site" || site == "same-site" || r.Method == http.MethodHead {
 		s.render(w, http.StatusOK, "logout", pageData{Title: "Sign out", User: &sess.User, CSRF: sess.CSRFToken})
 		return
 	}

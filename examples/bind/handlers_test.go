@@ -739,9 +739,14 @@ func TestLogoutByLink(t *testing.T) {
 		if site != "" {
 			req.Header.Set("Sec-Fetch-Site", site)
 		}
+		head, err := http.NewRequest(http.MethodHead, b.abs(logoutPath), nil)
+		require.NoError(t, err)
+		b.do(b.manual, head)
+		status, _, _ := b.me()
+		assert.Equal(t, http.StatusOK, status, "a HEAD changes nothing")
 		p := b.do(b.follow, req)
 		assert.Equal(t, "/", p.url.Path)
-		status, _, _ := b.me()
+		status, _, _ = b.me()
 		assert.Equal(t, http.StatusUnauthorized, status, "Sec-Fetch-Site %q", site)
 	}
 	assert.Zero(t, app.count(t, "SELECT COUNT(*) FROM sessions"))

@@ -10,7 +10,8 @@
 //   - /signup and /login: a username and password account (bcrypt), a
 //     session kept in the database and named by an HttpOnly, SameSite=Lax
 //     cookie (Secure, and __Host- prefixed, when PUBLIC_URL is https).
-//     /logout asks, then a POST signs out on every instance.
+//     /logout signs out, on every instance (a POST with the CSRF token, or
+//     a GET that the browser does not mark as sent by another site).
 //   - POST /bind: web authorization with scope snsapi_userinfo, its state
 //     single-use and tied to the session; the callback (/bind/callback)
 //     stores OpenID, UnionID, nickname, avatar URL and the time. One WeChat
