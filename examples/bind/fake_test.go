@@ -2,7 +2,6 @@ package main
 
 import (
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -84,7 +83,5 @@ func TestZeroSetUp(t *testing.T) {
 // startProcess.
 func newProcessBrowser(t *testing.T, publicURL string) *browser {
 	t.Helper()
-	jar, err := cookiejar.New(nil)
-	require.NoError(t, err)
-	return newBrowser(t, publicURL, func() []string { return nil }, jar)
+	return newBrowser(t, publicURL, func() []string { return nil }, newJar(t))
 }

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"strings"
 	"sync"
@@ -86,4 +88,63 @@ func onInstance(t *testing.T, raw string, app *testApp) string {
 	u, err := url.Parse(raw)
 	require.NoError(t, err)
 	return strings.TrimRight(app.srv.URL, "/") + u.Path + "?" + u.RawQuery
+}
+
+// freeAddr returns a loopback address no one listens on right now, for a
+// process whose PUBLIC_URL must be known before it starts.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	return addr
+}
+
+// TestTwoProcessesFromTheEnvironment starts two instances as an operator
+// would, configured by environment variables only, against a stand-in for
+// WeChat (WECHAT_OPEN_BASE, WECHAT_API_BASE) and one database.
+func TestTwoProcessesFromTheEnvironment(t *testing.T) {
+	t.Parallel()
+	for name, newURL := range testDatabaseURLs(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			wechat := newTestWeChat(t, testUser("oEnv"))
+			dbURL := newURL(t)
+			start := func() *process {
+				addr := freeAddr(t)
+				return startProcess(t, map[string]string{
+					"WECHAT_APPID": testAppID, "WECHAT_SECRET": testSecret,
+					"PUBLIC_URL": "http://" + addr, "ADDR": addr, "DATABASE_URL": dbURL,
+					"WECHAT_OPEN_BASE": wechat.srv.URL, "WECHAT_API_BASE": wechat.srv.URL,
+				})
+			}
+			a, b := start(), start()
+			assert.NotContains(t, a.logs.String(), "fake mode")
+			onA := newBrowser(t, a.publicURL, wechat.secrets, newJar(t))
+			onB := newBrowser(t, b.publicURL, wechat.secrets, onA.jar)
+			onA.signup("alice")
+			require.Equal(t, mePath, onA.bind().url.Path)
+			_, v, _ := onB.me()
+			assert.Equal(t, "alice", v["username"])
+			assert.Equal(t, "oEnv", v["wechat"].(map[string]any)["openid"])
+			p := onB.post(notifyPath, url.Values{csrfField: {onB.csrf(mePath)}})
+			assert.Equal(t, "done=sent-text", p.url.RawQuery)
+			assert.Len(t, wechat.api.Sent("oEnv"), 1)
+			fresh := newBrowser(t, b.publicURL, wechat.secrets, newJar(t))
+			assert.Equal(t, mePath, fresh.get(wechatLoginPath).url.Path)
+			for _, proc := range []*process{a, b} {
+				for _, s := range append(wechat.secrets(), testPassword) {
+					assert.NotContains(t, proc.logs.String(), s)
+				}
+			}
+		})
+	}
+}
+
+func newJar(t *testing.T) *cookiejar.Jar {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	return jar
 }
