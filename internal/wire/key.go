@@ -13,9 +13,13 @@ import (
 // whatever the fields hold ("a|b"+"c" and "a"+"b|c" give "3:a|b1:c" and
 // "1:a3:b|c"). The first field says what kind of key it is.
 
-// Key builds a dedupe key in one allocation. Write the fields in a loop
-// over Next, which runs the body twice, first to size the key and then to
-// fill it; the body must write the same fields both times:
+// keyBuf is the size of the buffer a Key writes into before it allocates:
+// room for the header, an event name, a long EventKey and a few more
+// fields. A key that fits (nearly every push) is built in one pass.
+const keyBuf = 256
+
+// Key builds a dedupe key in one allocation, the key's string. Write the
+// fields in a loop over Next:
 //
 //	var k wire.Key
 //	for k.Next() {
@@ -23,10 +27,18 @@ import (
 //		k.Int(n)
 //	}
 //	return k.String()
+//
+// The body runs once when the key fits in keyBuf bytes, each number
+// formatted once. A longer key (a VIEW event's long URL) is only counted
+// past the buffer, and the body runs a second time to write it into a
+// string of its exact length. The body must write the same fields each
+// time. A Key lives on the caller's stack as long as it is used by pointer
+// only and not kept.
 type Key struct {
-	sb   strings.Builder
-	pass int
-	n    int // bytes needed, counted in the first pass
+	buf  [keyBuf]byte
+	n    int             // the key's length so far: past keyBuf, the bytes are only counted
+	pass int             // 0 before Next, 1 the first pass, 2 the second (a long key), 3 done
+	sb   strings.Builder // the second pass of a key longer than keyBuf
 }
 
 // Next starts the next pass and reports whether there is one.
@@ -36,6 +48,10 @@ func (k *Key) Next() bool {
 		k.pass = 1
 		return true
 	case 1:
+		if k.n <= keyBuf {
+			k.pass = 3
+			return false
+		}
 		k.pass = 2
 		k.sb.Grow(k.n)
 		return true
@@ -44,34 +60,59 @@ func (k *Key) Next() bool {
 }
 
 // String returns the key.
-func (k *Key) String() string { return k.sb.String() }
+func (k *Key) String() string {
+	if k.pass == 2 {
+		return k.sb.String()
+	}
+	return string(k.buf[:k.n])
+}
 
-func (k *Key) measuring() bool { return k.pass == 1 }
+// keyField writes v as a field in the buffer while it fits, and
+// otherwise only counts it. Bytes and Str write the second pass.
+func keyField[T string | []byte](k *Key, v T) {
+	if k.n+len("18446744073709551615:")+len(v) <= keyBuf { // fits with any length prefix
+		b := strconv.AppendInt(k.buf[:k.n], int64(len(v)), 10)
+		b = append(b, ':')
+		k.n = len(b) + copy(k.buf[len(b):], v)
+		return
+	}
+	var num [20]byte
+	l := strconv.AppendInt(num[:0], int64(len(v)), 10)
+	n := k.n + len(l) + 1 + len(v)
+	if n <= keyBuf {
+		k.n += copy(k.buf[k.n:], l)
+		k.buf[k.n] = ':'
+		k.n++
+		copy(k.buf[k.n:], v)
+	}
+	k.n = n
+}
+
+// prefix writes the length prefix of a field of n bytes in the second pass.
+func (k *Key) prefix(n int) {
+	var num [20]byte
+	k.sb.Write(strconv.AppendInt(num[:0], int64(n), 10))
+	k.sb.WriteByte(':')
+}
 
 // Bytes writes a field.
 func (k *Key) Bytes(b []byte) {
-	var num [20]byte
-	l := strconv.AppendInt(num[:0], int64(len(b)), 10)
-	if k.measuring() {
-		k.n += len(l) + 1 + len(b)
+	if k.pass == 2 {
+		k.prefix(len(b))
+		k.sb.Write(b)
 		return
 	}
-	k.sb.Write(l)
-	k.sb.WriteByte(':')
-	k.sb.Write(b)
+	keyField(k, b)
 }
 
 // Str writes a field.
 func (k *Key) Str(s string) {
-	var num [20]byte
-	l := strconv.AppendInt(num[:0], int64(len(s)), 10)
-	if k.measuring() {
-		k.n += len(l) + 1 + len(s)
+	if k.pass == 2 {
+		k.prefix(len(s))
+		k.sb.WriteString(s)
 		return
 	}
-	k.sb.Write(l)
-	k.sb.WriteByte(':')
-	k.sb.WriteString(s)
+	keyField(k, s)
 }
 
 // Int writes n in decimal as a field.
@@ -108,11 +149,15 @@ func (k *Key) Unknown(to, from string, createTime int64, msgType, event string, 
 	k.Hash(raw)
 }
 
+// hashLen is the length of the field Hash writes: "32:" and 32 hex digits.
+const hashLen = len("32:") + 32
+
 // Hash writes as a field the first 128 bits of the SHA-256 of b, in hex:
 // enough that two different bodies never share it in practice, and short.
+// A pass that only counts does not hash.
 func (k *Key) Hash(b []byte) {
-	if k.measuring() {
-		k.n += len("32:") + 32
+	if k.pass != 2 && k.n+hashLen > keyBuf {
+		k.n += hashLen
 		return
 	}
 	sum := sha256.Sum256(b)
