@@ -51,7 +51,7 @@ func TestDedupAcrossInstances(t *testing.T) {
 	}()
 	const reply = "<xml><Content><![CDATA[hi]]></Content></xml>"
 	require.NoError(t, a.Finish(ctx, key, []byte(reply), doneTTL))
-	assert.Equal(t, reply, string(<-got), "B's waiting retry gets A's reply")
+	assert.Equal(t, reply, string(recv(t, got)), "B's waiting retry gets A's reply")
 
 	for _, s := range []*redisstore.Store{a, b} {
 		cl, err = s.Claim(ctx, key, claimTTL)
@@ -131,7 +131,7 @@ func TestWaitEnds(t *testing.T) {
 		errc <- err
 	}()
 	cancel()
-	assert.ErrorIs(t, <-errc, context.Canceled, "the waiter's own deadline ends the wait")
+	assert.ErrorIs(t, recv(t, errc), context.Canceled, "the waiter's own deadline ends the wait")
 
 	// An owner that died: its claim expires, and the waiter learns that
 	// no reply will come.
@@ -143,7 +143,7 @@ func TestWaitEnds(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, keys, 1)
 	require.NoError(t, r.Client(t).PExpire(ctx, keys[0], time.Millisecond).Err())
-	assert.ErrorIs(t, <-errc, push.ErrNoEntry)
+	assert.ErrorIs(t, recv(t, errc), push.ErrNoEntry)
 	cl, err := s.Claim(ctx, "k", claimTTL)
 	require.NoError(t, err)
 	assert.Equal(t, push.Claimed, cl.Status, "an expired claim can be taken again")
@@ -206,7 +206,7 @@ func TestRedisDownDedupesInMemory(t *testing.T) {
 			done <- r
 		}()
 		require.NoError(t, s.Finish(ctx, key, []byte("<xml>r</xml>"), doneTTL))
-		assert.Equal(t, "<xml>r</xml>", string(<-done))
+		assert.Equal(t, "<xml>r</xml>", string(recv(t, done)))
 	}
 	out := logs.String()
 	assert.Equal(t, 1, strings.Count(out, "level=WARN"), "one warning per interval:\n%s", out)

@@ -72,7 +72,7 @@ func TestWithMemory(t *testing.T) {
 		done <- r
 	}()
 	require.NoError(t, s.Finish(ctx, "k", []byte("<xml/>"), time.Minute))
-	assert.Equal(t, "<xml/>", string(<-done))
+	assert.Equal(t, "<xml/>", string(recv(t, done)))
 	_, err = s.Wait(ctx, "unknown")
 	assert.True(t, errors.Is(err, push.ErrNoEntry))
 }

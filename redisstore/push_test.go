@@ -130,7 +130,7 @@ func TestSamePushToTwoInstancesAtOnce(t *testing.T) {
 	t.Parallel()
 	r := newRedis(t)
 	h := newCounter()
-	h.started = make(chan int64, 1)
+	h.started = make(chan int64, 2)
 	h.gate = make(chan struct{})
 	waiting := make(chan string, 2)
 	a := newInstance(t, &waitSpy{r.Store(t), waiting}, h)
@@ -144,10 +144,11 @@ func TestSamePushToTwoInstancesAtOnce(t *testing.T) {
 		wg.Go(func() { rb = b.deliver(t, xml) })
 		// One instance runs the handler and the other waits for it;
 		// then the handler answers.
-		assert.Equal(t, id, <-h.started)
-		<-waiting
-		h.gate <- struct{}{}
+		assert.Equal(t, id, recv(t, h.started))
+		recv(t, waiting)
+		close(h.gate)
 		wg.Wait()
+		h.gate = make(chan struct{})
 		assert.Equal(t, 1, h.Runs(id), "push %d: one run for two deliveries", id)
 		assert.Equal(t, fmt.Sprintf("run %d: hello", id), ra, "push %d", id)
 		assert.Equal(t, ra, rb, "push %d: both answer the same reply", id)

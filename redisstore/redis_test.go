@@ -163,9 +163,28 @@ func (r *testRedis) Client(t testing.TB) *redis.Client {
 	return newClient(t, &o)
 }
 
-// Store returns a Store on a new client, with the test's prefix.
+// Store returns a Store on a new client, with the test's prefix and the
+// longest timeout: the tests that use it check what the Store does with
+// the answers, and a machine loaded by parallel tests under the race
+// detector can hold a command past the default timeout, which would send
+// the Store to its memory. opts come after and may change both.
 func (r *testRedis) Store(t testing.TB, opts ...redisstore.Option) *redisstore.Store {
-	return redisstore.New(r.Client(t), append([]redisstore.Option{redisstore.WithPrefix(r.Prefix)}, opts...)...)
+	return redisstore.New(r.Client(t), append([]redisstore.Option{redisstore.WithPrefix(r.Prefix), redisstore.WithTimeout(redisstore.MaxTimeout)}, opts...)...)
+}
+
+// recv returns the next value from ch, failing the test if none comes
+// within 10 s (a test that hangs says less than one that fails).
+func recv[T any](t testing.TB, ch <-chan T) T {
+	t.Helper()
+	timer := time.NewTimer(10 * time.Second)
+	defer timer.Stop()
+	select {
+	case v := <-ch:
+		return v
+	case <-timer.C:
+		t.Fatal("nothing received in 10 s")
+		panic("unreachable")
+	}
 }
 
 // ping fails the test unless the Redis answers.

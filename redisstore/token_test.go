@@ -303,7 +303,7 @@ func TestLock(t *testing.T) {
 		errc <- err
 	}()
 	cancel()
-	assert.ErrorIs(t, <-errc, context.Canceled)
+	assert.ErrorIs(t, recv(t, errc), context.Canceled)
 
 	// B gets it once A lets go.
 	got := make(chan func())
@@ -313,7 +313,8 @@ func TestLock(t *testing.T) {
 		got <- u
 	}()
 	unlockA()
-	unlockB := <-got
+	unlockB := recv(t, got)
+	require.NotNil(t, unlockB)
 	unlockA() // a second unlock does not release B's lock
 	c := r.Client(t)
 	n, err := c.Exists(ctx, r.Prefix+key+":lock").Result()

@@ -17,6 +17,9 @@
 //	REDIS_URL        the Redis all copies share, such as
 //	                 redis://localhost:6379/0 (required; see
 //	                 redis.ParseURL for the options it takes)
+//	REDIS_TIMEOUT    how long a Redis command may take before the copy
+//	                 treats Redis as down, a Go duration of at most 1s
+//	                 (default 250ms, redisstore.DefaultTimeout)
 //	ADDR             the address to listen on (default ":8080")
 //	INSTANCE         this copy's name in replies and logs (default: the
 //	                 host name)
@@ -125,7 +128,15 @@ func newApp(getenv func(string) string, log *slog.Logger) (*app, error) {
 	// Commands stop at the Store's timeout without a goroutine each.
 	ropts.ContextTimeoutEnabled = true
 	a.rdb = redis.NewClient(ropts)
-	store := redisstore.New(a.rdb, redisstore.WithLogger(log))
+	sopts := []redisstore.Option{redisstore.WithLogger(log)}
+	if v := getenv("REDIS_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 || d > redisstore.MaxTimeout {
+			return nil, fmt.Errorf("REDIS_TIMEOUT: want a Go duration over 0 and at most %v, such as 250ms", redisstore.MaxTimeout)
+		}
+		sopts = append(sopts, redisstore.WithTimeout(d))
+	}
+	store := redisstore.New(a.rdb, sopts...)
 
 	token := getenv("WECHAT_TOKEN")
 	if token == "" {

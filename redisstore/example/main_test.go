@@ -109,8 +109,11 @@ func TestTwoCopiesShareOneRedis(t *testing.T) {
 	var b [6]byte
 	rand.Read(b[:])
 	env := map[string]string{
-		"REDIS_URL":       redisURL(t),
-		"ADDR":            "127.0.0.1:0",
+		"REDIS_URL": redisURL(t),
+		"ADDR":      "127.0.0.1:0",
+		// The test checks what the copies share; a machine loaded by
+		// parallel tests must not send them to their memory.
+		"REDIS_TIMEOUT":   "1s",
 		"WECHAT_TOKEN":    "test-token",
 		"WECHAT_AES_KEY":  "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
 		"WECHAT_APPID":    fake.AppID(),
@@ -189,6 +192,8 @@ func TestConfigErrors(t *testing.T) {
 	}{
 		{map[string]string{}, "REDIS_URL is not set"},
 		{map[string]string{"REDIS_URL": "http://secret@host"}, "REDIS_URL: not a redis"},
+		{map[string]string{"REDIS_URL": "redis://localhost:1/0", "REDIS_TIMEOUT": "5s"}, "REDIS_TIMEOUT"},
+		{map[string]string{"REDIS_URL": "redis://localhost:1/0", "REDIS_TIMEOUT": "soon"}, "REDIS_TIMEOUT"},
 		{map[string]string{"REDIS_URL": "redis://localhost:1/0", "WECHAT_AES_KEY": "k"}, "WECHAT_APPID is not"},
 		{map[string]string{"REDIS_URL": "redis://localhost:1/0", "WECHAT_SECRET": "s3cret"}, "WECHAT_APPID is not"},
 		{map[string]string{"REDIS_URL": "redis://localhost:1/0", "WECHAT_AES_KEY": "short", "WECHAT_APPID": "wx1"}, "WECHAT_AES_KEY"},
