@@ -25,6 +25,8 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		want   string
 	}{
 		{"nil client", nil, nil, "nil client"},
+		{"nil *redis.Client", (*redis.Client)(nil), nil, "nil client"},
+		{"nil *redis.ClusterClient", (*redis.ClusterClient)(nil), nil, "nil client"},
 		{"empty prefix", c, redisstore.WithPrefix(""), "WithPrefix"},
 		{"zero timeout", c, redisstore.WithTimeout(0), "WithTimeout"},
 		{"negative timeout", c, redisstore.WithTimeout(-time.Second), "WithTimeout"},

@@ -191,8 +191,14 @@ func New(client redis.UniversalClient, opts ...Option) *Store {
 	}
 	switch c := client.(type) {
 	case *redis.Client:
+		if c == nil {
+			panic(fmt.Errorf("%w: nil client", ErrInvalidConfig))
+		}
 		s.direct = c.Options().ContextTimeoutEnabled
 	case *redis.ClusterClient:
+		if c == nil {
+			panic(fmt.Errorf("%w: nil client", ErrInvalidConfig))
+		}
 		s.direct = c.Options().ContextTimeoutEnabled
 	}
 	s.mem = o.mem
