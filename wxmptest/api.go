@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -729,7 +728,3 @@ func apiTakesToken(path string) bool {
 	return strings.HasPrefix(path, "/cgi-bin/")
 }
 
-// showQRCodeURL is where the fake's own showqrcode serves a ticket.
-func (s *APIServer) showQRCodeURL(ticket string) string {
-	return s.URL + APIShowQRCodePath + "?ticket=" + url.QueryEscape(ticket)
-}
