@@ -727,4 +727,3 @@ func apiTakesToken(path string) bool {
 	}
 	return strings.HasPrefix(path, "/cgi-bin/")
 }
-
