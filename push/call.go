@@ -8,18 +8,17 @@ import (
 	"github.com/wxmp/wxmp/message"
 )
 
-// call is one run of the handler for one push. It is the context the
-// handler gets, and the hand-over of the handler's result between the
-// goroutine that runs the handler and the delivery that waits for it.
+// call is one run of the handler for one push, and the context the
+// handler gets.
 //
 // As a context it holds the request context's values (through parent,
 // which is context.WithoutCancel of it) but not its cancellation, which
-// comes when the response is written: the handler may outlive the response
-// at the deadline, and its context must not end before the deadline. Done
-// closes at the deadline (the delivery's guard cancels it) or when the
-// handler returns, like a context.WithDeadline that the caller cancels
-// with defer; Err then says which. A plain struct serves both purposes
-// with one allocation where context.WithDeadline would take four.
+// comes when the client hangs up: the handler may outlive the response
+// the guard writes at the deadline, and its context must not end before
+// the deadline. Done closes at the deadline (the guard cancels it) or when
+// the handler returns, like a context.WithDeadline that the caller cancels
+// with defer; Err then says which. A plain struct does this with one
+// allocation where context.WithDeadline would take four.
 type call struct {
 	parent   context.Context
 	deadline time.Time
@@ -28,30 +27,10 @@ type call struct {
 	late time.Time
 	msg  message.Message
 
-	mu    sync.Mutex
-	done  chan struct{} // made by the first Done
-	err   error
-	state callState
-	// w is the waiter the delivery blocks on, while the state is
-	// running.
-	w *waiter
-	// out and fault are the handler's result, set with stateAnswered.
-	out   []byte
-	fault error
+	mu   sync.Mutex
+	done chan struct{} // made by the first Done
+	err  error
 }
-
-type callState uint8
-
-const (
-	// stateRunning: the handler has not returned and the delivery waits.
-	stateRunning callState = iota
-	// stateAnswered: the handler returned in time; out and fault hold its
-	// result.
-	stateAnswered
-	// stateLate: the deadline passed first; the delivery answered
-	// "success" and the handler's result goes to the late path.
-	stateLate
-)
 
 // callKey is the context key under which a call finds itself, for
 // LateContext.
@@ -86,8 +65,10 @@ func (c *call) Value(key any) any {
 
 func (c *call) String() string { return "push.handlerContext" }
 
-// cancelLocked ends the context with err unless it has ended; c.mu is held.
-func (c *call) cancelLocked(err error) {
+// cancel ends the context with err unless it has ended.
+func (c *call) cancel(err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.err != nil {
 		return
 	}
@@ -95,21 +76,6 @@ func (c *call) cancelLocked(err error) {
 	if c.done != nil {
 		close(c.done)
 	}
-}
-
-// waiter is what a delivery blocks on while the handler runs: a signal
-// from the handler's goroutine and the deadline's timer. Waiters are
-// pooled: the signal is sent at most once per use and always received, and
-// the timer is stopped, before a waiter goes back to the pool.
-type waiter struct {
-	ready chan struct{}
-	timer *time.Timer
-}
-
-func newWaiter() any {
-	t := time.NewTimer(time.Hour)
-	t.Stop()
-	return &waiter{ready: make(chan struct{}, 1), timer: t}
 }
 
 // LateContext returns a context for work in a handler that should go on

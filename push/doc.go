@@ -64,22 +64,27 @@
 //
 // # The 5-second guard and late replies
 //
-// The handler runs on a goroutine of its own, with a context whose deadline
-// is [DefaultHandlerTimeout] (4 s, [WithHandlerTimeout]) away: WeChat stops
-// waiting at 5 s, and the last second is for everything around the
-// handler. If the handler has not returned by then, the context ends, the
-// server answers "success" at once (so WeChat neither retries nor shows
-// the user an error), and the handler is left to finish. A reply it
-// returns within [DefaultLateTimeout] after the deadline ([WithLateTimeout])
-// goes to the [LateReplySender] ([WithLateReplies]), the customer-service
-// message API, or is logged as dropped when none is configured. Retries of
-// such a push answer "success".
+// The handler runs on the request's goroutine, with a context whose
+// deadline is [DefaultHandlerTimeout] (4 s, [WithHandlerTimeout]) away:
+// WeChat stops waiting at 5 s, and the last second is for everything
+// around the handler. If the handler has not returned by then, the context
+// ends and a timer answers "success" at once, a complete response (with
+// its Content-Length) flushed to WeChat, so that it neither retries nor
+// shows the user an error; the handler is left to finish, and ServeHTTP
+// returns when it has. A reply it returns within [DefaultLateTimeout]
+// after the deadline ([WithLateTimeout]) goes to the [LateReplySender]
+// ([WithLateReplies]), the customer-service message API, or is logged as
+// dropped when none is configured. Retries of such a push answer
+// "success". Middleware around the Server sees the request end only when
+// the handler does; a ResponseWriter that cannot flush (see
+// http.NewResponseController) sends the guard's answer when ServeHTTP
+// returns.
 //
 // The handler's context is not the request's: net/http cancels that one as
-// soon as the response is written, which at the deadline would cut off a
-// handler still at work. It keeps the request context's values (it derives
-// from context.WithoutCancel) and carries the handler deadline, so that a
-// handler that honours it stops at the deadline. Work that should go on
+// soon as the client hangs up, which would cut off a handler still at
+// work after WeChat has its answer. It keeps the request context's values
+// (it derives from context.WithoutCancel) and carries the handler
+// deadline, so that a handler that honours it stops at the deadline. Work that should go on
 // for the late reply takes [LateContext], which ends at the late timeout
 // instead.
 //

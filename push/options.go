@@ -25,7 +25,7 @@ const (
 	// answered "success" at the handler deadline, for its reply to be sent
 	// through the [LateReplySender]: 30 s. A reply that comes later is
 	// dropped (and logged): the user has been waiting for half a minute,
-	// and the goroutines of slow handlers must not pile up without bound.
+	// and the requests of slow handlers must not pile up without bound.
 	DefaultLateTimeout = 30 * time.Second
 	// DefaultDedupTTL is how long a finished push is remembered, so that
 	// WeChat's retries get its reply: 60 s. WeChat retries up to three

@@ -10,7 +10,9 @@ import (
 	"net/http"
 	"reflect"
 	"runtime/debug"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wxmp/wxmp/internal/query"
@@ -55,12 +57,12 @@ type Server struct {
 	log            *slog.Logger
 	hook           func(context.Context, message.Message, error)
 
-	waiters sync.Pool
+	guards sync.Pool
 	// xmlType and textType are the Content-Type header values of a reply
-	// and of "success", shared by every response (each one
-	// []string{value} with no spare capacity, so that an Add appends to a
-	// copy).
-	xmlType, textType []string
+	// and of "success", and successLen the Content-Length of "success",
+	// shared by every response (each one []string{value} with no spare
+	// capacity, so that an Add appends to a copy).
+	xmlType, textType, successLen []string
 }
 
 // NewServer returns a Server for the account whose server settings in the
@@ -120,10 +122,11 @@ func NewServer(token string, h Handler, opts ...Option) (*Server, error) {
 		late:           c.late,
 		log:            c.log,
 		hook:           c.hook,
-		waiters:        sync.Pool{New: newWaiter},
 		xmlType:        []string{"application/xml; charset=utf-8"},
 		textType:       []string{"text/plain; charset=utf-8"},
+		successLen:     []string{strconv.Itoa(len(reply.Success))},
 	}
+	s.guards.New = s.newGuard
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -197,7 +200,10 @@ func (s *Server) servePush(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, http.StatusBadRequest, "bad push: "+err.Error(), err)
 		return
 	}
-	out := s.answer(r, msg)
+	out, written := s.answer(w, r, msg)
+	if written {
+		return
+	}
 	if len(out) > 0 && p.sealer != nil {
 		sealed, err := p.sealer.Seal(out)
 		if err != nil {
@@ -310,28 +316,27 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, reas
 }
 
 // answer returns the plaintext reply to msg, empty for "success": the
-// handler's, or, for a retry, the first delivery's.
-func (s *Server) answer(r *http.Request, msg message.Message) []byte {
+// handler's, or, for a retry, the first delivery's. written reports that
+// the guard has already answered "success" on w (the handler missed its
+// deadline); the caller then writes nothing.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, msg message.Message) (out []byte, written bool) {
 	if s.store == nil {
-		out, _ := s.run(r, msg)
-		return out
+		return s.run(w, r, msg, "")
 	}
 	key := s.dedupKey(msg)
 	if key == "" {
-		out, _ := s.run(r, msg)
-		return out
+		return s.run(w, r, msg, "")
 	}
 	ctx := r.Context()
 	cl, err := s.store.Claim(ctx, key, s.claimTTL)
 	if err != nil {
 		s.log.LogAttrs(ctx, slog.LevelWarn, "push: dedupe store failed; running the handler without dedupe",
 			append(msgAttrs(msg), slog.String("error", err.Error()))...)
-		out, _ := s.run(r, msg)
-		return out
+		return s.run(w, r, msg, "")
 	}
 	switch cl.Status {
 	case Finished:
-		return cl.Reply
+		return cl.Reply, false
 	case InFlight:
 		wctx, cancel := context.WithTimeout(ctx, s.handlerTimeout)
 		out, err := s.store.Wait(wctx, key)
@@ -339,18 +344,22 @@ func (s *Server) answer(r *http.Request, msg message.Message) []byte {
 		if err != nil {
 			s.log.LogAttrs(ctx, slog.LevelInfo, "push: retry answered success: the first delivery's reply is not ready",
 				append(msgAttrs(msg), slog.String("error", err.Error()))...)
-			return nil
+			return nil, false
 		}
-		return out
+		return out, false
 	}
-	out, c := s.run(r, msg)
-	// A late handler's reply goes through the LateReplySender; its retries
-	// answer "success" (out is empty then).
-	if err := s.store.Finish(c.parent, key, out, s.dedupTTL); err != nil {
+	out, written = s.run(w, r, msg, key)
+	if written {
+		// The guard answered "success" and finished the key with an
+		// empty reply at the deadline, so that retries answer "success";
+		// the late reply went through the LateReplySender.
+		return nil, true
+	}
+	if err := s.store.Finish(context.WithoutCancel(ctx), key, out, s.dedupTTL); err != nil {
 		s.log.LogAttrs(ctx, slog.LevelWarn, "push: dedupe store failed to keep the reply",
 			append(msgAttrs(msg), slog.String("error", err.Error()))...)
 	}
-	return out
+	return out, false
 }
 
 func (s *Server) dedupKey(msg message.Message) string {
@@ -360,10 +369,19 @@ func (s *Server) dedupKey(msg message.Message) string {
 	return msg.DedupKey()
 }
 
-// run calls the handler for msg on a goroutine of its own and waits for
-// it until the handler deadline. It returns the marshalled reply (empty
-// for "success": no reply, a failure, or the deadline) and the call.
-func (s *Server) run(r *http.Request, msg message.Message) ([]byte, *call) {
+// run calls the handler for msg on the request's goroutine, under the
+// guard: a timer at the handler deadline that, if the handler has not
+// returned by then, answers "success" on w (and finishes key, when not
+// empty, with an empty reply) while the handler goes on. A state the
+// handler's return and the timer race for with a compare-and-swap decides
+// which of the two answers; the other never touches w.
+//
+// When the handler returned in time, run returns its marshalled reply
+// (empty for "success": no reply or a failure) and written false: the
+// caller writes the answer. Otherwise the guard has written "success", run
+// hands the handler's result to the late path once the handler returns,
+// and returns written true.
+func (s *Server) run(w http.ResponseWriter, r *http.Request, msg message.Message, key string) (out []byte, written bool) {
 	now := time.Now()
 	c := &call{
 		parent:   context.WithoutCancel(r.Context()),
@@ -371,58 +389,95 @@ func (s *Server) run(r *http.Request, msg message.Message) ([]byte, *call) {
 		late:     now.Add(s.handlerTimeout + s.lateTimeout),
 		msg:      msg,
 	}
-	w := s.waiters.Get().(*waiter)
-	c.w = w
-	w.timer.Reset(s.handlerTimeout)
-	go s.exec(c)
-	select {
-	case <-w.ready:
-		w.timer.Stop()
-	case <-w.timer.C:
-		c.mu.Lock()
-		if c.state == stateRunning {
-			// The guard: answer "success" now; the handler's result goes
-			// to the late path.
-			c.state = stateLate
-			c.w = nil
-			c.cancelLocked(context.DeadlineExceeded)
-			c.mu.Unlock()
-			s.waiters.Put(w)
-			if s.log.Enabled(r.Context(), slog.LevelWarn) {
-				s.log.LogAttrs(r.Context(), slog.LevelWarn, "push: handler deadline passed; answered success",
-					append(msgAttrs(msg), slog.Duration("timeout", s.handlerTimeout))...)
-			}
-			return nil, c
+	g := s.guards.Get().(*guard)
+	g.s, g.w, g.c, g.key = s, w, c, key
+	g.state.Store(guardRunning)
+	g.timer.Reset(s.handlerTimeout)
+	rep, out, fault := s.invoke(c)
+	if g.state.CompareAndSwap(guardRunning, guardAnswered) {
+		stopped := g.timer.Stop()
+		c.cancel(context.Canceled)
+		if stopped {
+			// The callback will not run for this use: the guard can
+			// serve another push. When it is running now, it finds the
+			// state answered and leaves; the guard is then dropped.
+			g.clear()
+			s.guards.Put(g)
 		}
-		// The handler answered as the timer fired; its signal is on
-		// its way.
-		c.mu.Unlock()
-		<-w.ready
+		if fault != nil {
+			s.fail(c.parent, msg, fault, false)
+		}
+		return out, false
 	}
-	s.waiters.Put(w)
-	return c.out, c
+	<-g.fired // the callback has answered and is done with g
+	g.clear()
+	s.guards.Put(g)
+	s.sendLate(c, rep, fault)
+	return nil, true
 }
 
-// exec runs the handler for c and hands its result over: to the waiting
-// delivery, or, after the deadline, to the late path.
-func (s *Server) exec(c *call) {
-	rep, out, fault := s.invoke(c)
-	c.mu.Lock()
-	if c.state == stateRunning {
-		c.state = stateAnswered
-		c.out, c.fault = out, fault
-		w := c.w
-		c.w = nil
-		c.cancelLocked(context.Canceled)
-		c.mu.Unlock()
-		w.ready <- struct{}{} // w is the delivery's from here on
-		if fault != nil {
-			s.fail(c.parent, c.msg, fault, false)
-		}
-		return
+// guardRunning, guardAnswered and guardFired are the states of a guard:
+// the handler runs; it returned in time and the delivery answers; the
+// deadline came first and the timer answered "success".
+const (
+	guardRunning int32 = iota
+	guardAnswered
+	guardFired
+)
+
+// guard is the handler deadline of one run: a timer whose callback
+// answers "success" when the handler has not returned. Guards are pooled
+// with their timer; a guard goes back to the pool only when its callback
+// cannot run any more for the use that ends.
+type guard struct {
+	state atomic.Int32
+	timer *time.Timer
+	// fired gets a value when the callback has answered.
+	fired chan struct{}
+
+	s   *Server
+	w   http.ResponseWriter
+	c   *call
+	key string
+}
+
+func (s *Server) newGuard() any {
+	g := &guard{fired: make(chan struct{}, 1)}
+	g.timer = time.AfterFunc(time.Hour, g.fire)
+	g.timer.Stop()
+	return g
+}
+
+func (g *guard) clear() { g.s, g.w, g.c, g.key = nil, nil, nil, "" }
+
+// fire is the timer's callback at the handler deadline.
+func (g *guard) fire() {
+	if !g.state.CompareAndSwap(guardRunning, guardFired) {
+		return // the handler returned in time
 	}
-	c.mu.Unlock()
-	s.sendLate(c, rep, fault)
+	s, c := g.s, g.c
+	c.cancel(context.DeadlineExceeded)
+	// A complete answer (with its length) flushed now, so that WeChat
+	// has it before its 5 s, though the handler holds the request.
+	h := g.w.Header()
+	h["Content-Type"] = s.textType
+	h["Content-Length"] = s.successLen
+	g.w.WriteHeader(http.StatusOK)
+	io.WriteString(g.w, reply.Success)
+	http.NewResponseController(g.w).Flush() // an error: nothing more to do
+	if s.log.Enabled(c.parent, slog.LevelWarn) {
+		s.log.LogAttrs(c.parent, slog.LevelWarn, "push: handler deadline passed; answered success",
+			append(msgAttrs(c.msg), slog.Duration("timeout", s.handlerTimeout))...)
+	}
+	if g.key != "" {
+		// Retries answer "success" from now on; the late reply, if any,
+		// goes through the LateReplySender.
+		if err := s.store.Finish(c.parent, g.key, nil, s.dedupTTL); err != nil {
+			s.log.LogAttrs(c.parent, slog.LevelWarn, "push: dedupe store failed to keep the reply",
+				append(msgAttrs(c.msg), slog.String("error", err.Error()))...)
+		}
+	}
+	g.fired <- struct{}{}
 }
 
 // invoke calls the handler and marshals its reply, turning a panic into a

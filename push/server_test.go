@@ -254,17 +254,27 @@ func TestGuardAnswersSuccessThenSendsLate(t *testing.T) {
 			s := newTestServer(t, h, logs, append(m.opts, WithHandlerTimeout(200*time.Millisecond), WithLateReplies(sender))...)
 			push := textPush(5, "sleep")
 
-			w := serve(s, m.request(t, push, testTS, testNonce))
-			// ServeHTTP has returned and the handler is still blocked on
-			// release.
+			w := newFlushRecorder()
+			served := make(chan struct{})
+			go func() {
+				defer close(served)
+				s.ServeHTTP(w, m.request(t, push, testTS, testNonce))
+			}()
+			// The guard has written and flushed a complete answer while
+			// the handler is still blocked on release, on the request's
+			// goroutine: ServeHTTP has not returned.
+			<-w.flushed
 			select {
 			case <-returned:
 				t.Fatal("the handler returned before it was released")
+			case <-served:
+				t.Fatal("ServeHTTP returned before the handler")
 			default:
 			}
 			require.Equal(t, http.StatusOK, w.Code)
 			assert.Equal(t, reply.Success, w.Body.String())
 			assert.Equal(t, "text/plain; charset=utf-8", w.Header().Get("Content-Type"))
+			assert.Equal(t, "7", w.Header().Get("Content-Length"))
 			ctx := <-entered
 			assert.ErrorIs(t, ctx.Err(), context.DeadlineExceeded, "the handler's context ends at the deadline")
 			select {
@@ -283,7 +293,9 @@ func TestGuardAnswersSuccessThenSendsLate(t *testing.T) {
 			require.True(t, ok, "%T", r)
 			assert.Equal(t, "late answer", txt.Content)
 			assert.Equal(t, testOpenID, txt.ToUserName)
+			<-served
 			assert.EqualValues(t, 1, runs.Load())
+			assert.Equal(t, reply.Success, w.Body.String(), "nothing is written after the guard's answer")
 			assert.Contains(t, logs.String(), "handler deadline passed")
 		})
 	}
@@ -733,13 +745,37 @@ func TestSixSecondHandler(t *testing.T) {
 		})
 		s := newTestServer(t, h, nil, WithLateReplies(sender))
 		start := time.Now()
-		w := serve(s, plainRequest(textPush(6, "sleep 6"), testTS, testNonce))
+		w := newFlushRecorder()
+		served := make(chan struct{})
+		go func() {
+			defer close(served)
+			s.ServeHTTP(w, plainRequest(textPush(6, "sleep 6"), testTS, testNonce))
+		}()
+		<-w.flushed
 		answered := time.Since(start)
 		assert.Equal(t, reply.Success, w.Body.String())
 		assert.Less(t, answered, 4500*time.Millisecond)
 		assert.Equal(t, DefaultHandlerTimeout, answered, "the guard answers at the deadline")
 		r := <-sender.sent
 		assert.Equal(t, 6*time.Second, time.Since(start))
+		<-served
 		assert.Equal(t, "after six seconds", r.(*reply.Text).Content)
 	})
+}
+
+// flushRecorder is a ResponseRecorder that reports its first Flush: the
+// guard's answer, written on the timer's goroutine while the handler runs.
+type flushRecorder struct {
+	*httptest.ResponseRecorder
+	flushed chan struct{}
+	once    sync.Once
+}
+
+func newFlushRecorder() *flushRecorder {
+	return &flushRecorder{ResponseRecorder: httptest.NewRecorder(), flushed: make(chan struct{})}
+}
+
+func (w *flushRecorder) Flush() {
+	w.ResponseRecorder.Flush()
+	w.once.Do(func() { close(w.flushed) })
 }
