@@ -56,9 +56,15 @@ type config struct {
 }
 
 // WithHandler makes the Pusher call h in process, without a network: each
-// delivery is h.ServeHTTP on a fresh request and recorder. The request's URL
-// is the one given to WithURL, if any (only its path and query matter), else
-// http://localhost/. h must not be nil.
+// delivery is h.ServeHTTP on a fresh request and ResponseWriter. The
+// request's URL is the one given to WithURL, if any (only its path and
+// query matter), else http://localhost/. h must not be nil.
+//
+// The delivery is answered when ServeHTTP returns, or as soon as h flushes
+// (http.Flusher) an answer whose Content-Length it has written in full,
+// which is when a client over the network has it all: package push's
+// Server answers "success" that way at its handler deadline while the
+// handler goes on.
 func WithHandler(h http.Handler) Option {
 	return func(c *config) error {
 		if h == nil {

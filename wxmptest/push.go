@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"sync"
@@ -334,27 +333,31 @@ func (p *Pusher) deliver(ctx context.Context, method string, query url.Values, b
 }
 
 // serveInProcess runs the handler on req in its own goroutine and waits for
-// it to return or for the deadline (the end of dctx). A handler still
-// running at the deadline is left to finish on its own, with req's context
-// cancelled. deliver judges whether the answer came in time.
+// it to return, for it to flush a complete answer (see inProcessWriter), or
+// for the deadline (the end of dctx). A handler still running at the
+// deadline, or after its complete answer, is left to finish on its own,
+// with req's context cancelled. deliver judges whether the answer came in
+// time.
 func (p *Pusher) serveInProcess(dctx context.Context, req *http.Request) (answer, error) {
 	req.RequestURI = req.URL.RequestURI()
 	req.RemoteAddr = "192.0.2.1:54321" // TEST-NET-1: where WeChat's request "comes from"
-	rec := httptest.NewRecorder()
+	w := newInProcessWriter()
 	done := make(chan any, 1)
 	go func() {
 		defer func() { done <- recover() }()
-		p.handler.ServeHTTP(rec, req)
+		p.handler.ServeHTTP(w, req)
 	}()
 	select {
 	case v := <-done:
-		if v != nil {
+		if v != nil && !w.isComplete() {
 			if v == http.ErrAbortHandler {
 				return answer{}, violate(ErrNoAnswer, "the handler aborted the response")
 			}
 			return answer{}, violate(ErrNoAnswer, "the handler panicked; net/http would close the connection")
 		}
-		return answer{status: rec.Code, body: rec.Body.Bytes()}, nil
+		return w.answer(), nil
+	case <-w.complete:
+		return w.answer(), nil
 	case <-dctx.Done():
 		return answer{}, errDeadline
 	}

@@ -682,3 +682,52 @@ func TestPushLateAnswerOverHTTP(t *testing.T) {
 	_, err = p.Push(ctx, &message.Text{Content: "x"})
 	require.ErrorIs(t, err, context.Canceled)
 }
+
+// TestPushInProcessFlushedAnswer: in process, as over HTTP, a handler that
+// flushes a complete answer (its whole Content-Length) has answered, however
+// long it goes on afterwards, as package push's guard does at its deadline;
+// a flush of an incomplete answer, or of one without Content-Length, answers
+// nothing until the handler returns.
+func TestPushInProcessFlushedAnswer(t *testing.T) {
+	t.Parallel()
+	write := func(length string, body string, then func(r *http.Request)) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if length != "" {
+				w.Header().Set("Content-Length", length)
+			}
+			io.WriteString(w, body)
+			http.NewResponseController(w).Flush()
+			then(r)
+		})
+	}
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	held := func(*http.Request) { <-release }                      // answers only when the test ends
+	untilGivenUp := func(r *http.Request) { <-r.Context().Done() } // returns only when the Pusher gave up
+
+	for _, tt := range []struct {
+		name    string
+		h       http.Handler
+		timeout time.Duration
+		want    error
+	}{
+		{"complete, handler still running", write("7", "success", held), answerTimeout, nil},
+		{"complete, then a panic", write("7", "success", func(*http.Request) { panic("after the answer") }), answerTimeout, nil},
+		{"no Content-Length", write("", "success", untilGivenUp), fastTimeout, wxmptest.ErrTimeout},
+		{"body shorter than Content-Length", write("8", "success", untilGivenUp), fastTimeout, wxmptest.ErrTimeout},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := newTestPusher(t, tt.h, msgcrypt.ModePlain, wxmptest.WithRetries(0), wxmptest.WithTimeout(tt.timeout))
+			res, err := p.Push(context.Background(), &message.Text{Content: "x"})
+			if tt.want != nil {
+				require.ErrorIs(t, err, tt.want)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, 1, res.Attempts)
+			assert.Equal(t, "success", string(res.Response))
+			assert.Equal(t, wxmptest.KindSuccess, res.Reply.Kind)
+		})
+	}
+}
