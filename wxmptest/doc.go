@@ -51,6 +51,28 @@
 //     Encrypt is wrong, or that does not decrypt for the AppID.
 //   - [ErrEchostr]: the verification GET did not get the echostr back.
 //
+// # Retries, and what the user got
+//
+// WeChat drops a delivery not answered within 5 s and delivers the push
+// again, byte for byte, up to three times, while the server may still be
+// at work on the earlier delivery; a server recognizes the retries (by
+// MsgId, or by the event's fields) and runs its handler once. A Pusher does
+// the same: each retry starts when the delivery before it timed out
+// ([WithTimeout] makes that short in tests, [WithRetries] sets the count).
+// [Pusher.Prepare] seals a push without sending it and [Pusher.Deliver]
+// sends it, again and again or from several goroutines at once, to play
+// retries that reach the server while the first delivery runs, or after it
+// finished.
+//
+// A valid answer is not a reply: "success", answered by a server's
+// 5-second guard or by a retry of a push whose reply went with the first
+// delivery, shows the user nothing. [Result.Outcome] says what the user
+// got: a passive reply, an error, nothing, or a late reply, which a server
+// sends after "success" as a customer-service message: give the Pusher the
+// fake of WeChat's API the handler sends to ([WithAPIServer], and
+// [NewAPIServer]) and the Result finds it there ([Result.LateReplies],
+// [Result.AwaitOutcome]).
+//
 // [Pusher.Check] applies the reply rules to a body obtained some other way.
 // The judge decodes replies itself, from the protocol, so it also judges
 // replies that other libraries build.

@@ -53,6 +53,7 @@ type config struct {
 	random  io.Reader
 	openID  string
 	account string
+	api     *APIServer // WithAPIServer's; nil when late replies are not looked for
 }
 
 // WithHandler makes the Pusher call h in process, without a network: each
@@ -210,6 +211,24 @@ func WithAccount(id string) Option {
 			return fmt.Errorf("%w: WithAccount: empty account ID", ErrInvalidConfig)
 		}
 		c.account = id
+		return nil
+	}
+}
+
+// WithAPIServer tells the Pusher where the handler under test sends
+// customer-service messages: s, the fake of WeChat's API. A push server
+// that answers "success" at its deadline (the 5-second guard) sends the
+// handler's reply later that way, and WeChat shows it to the user as a
+// message of its own. With this option a Result's Outcome counts such a
+// message, accepted by s for the push's user after the push was prepared,
+// as the push's late reply; without it, a push answered "success" or with
+// an empty body reports OutcomeNothing. s must not be nil.
+func WithAPIServer(s *APIServer) Option {
+	return func(c *config) error {
+		if s == nil {
+			return fmt.Errorf("%w: WithAPIServer: nil server", ErrInvalidConfig)
+		}
+		c.api = s
 		return nil
 	}
 }

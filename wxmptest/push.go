@@ -103,7 +103,7 @@ type Result struct {
 	// encrypted push otherwise.
 	Body []byte
 	// Attempts is how many deliveries were made: 1, plus the retries that
-	// followed deliveries not answered in time.
+	// followed deliveries not answered in time; 0 for a Result of Prepare.
 	Attempts int
 	// StatusCode and Response are the HTTP status and body of the answered
 	// delivery; 0 and nil when none was answered.
@@ -114,16 +114,26 @@ type Result struct {
 	// Reply is the answer as judged; nil when there was none or it was not
 	// XML. It is set even when the answer breaks a rule.
 	Reply *Reply
+
+	// What Outcome needs: the push's header, the user a late reply goes
+	// to, the fake it would reach (WithAPIServer) and how many records
+	// the fake held before the push was first delivered.
+	head     pushHead
+	openID   string
+	api      *APIServer
+	mark     int
+	prepared bool // head and openID are set
+	violated bool // the answer broke one of WeChat's rules
 }
 
 // Push builds the XML of m (see Build), sends it as WeChat does and judges
 // the answer (see PushXML).
 func (p *Pusher) Push(ctx context.Context, m message.Message) (*Result, error) {
-	body, err := p.Build(m)
+	res, err := p.Prepare(m)
 	if err != nil {
 		return nil, err
 	}
-	return p.PushXML(ctx, body)
+	return p.Deliver(ctx, res)
 }
 
 // PushXML sends push, the XML of a message or event in clear, to the
@@ -145,7 +155,9 @@ func (p *Pusher) Push(ctx context.Context, m message.Message) (*Result, error) {
 // answered in time is dropped and the same request, byte for byte, goes
 // again, up to the retries (3 by default): at most four deliveries in all
 // by default, WeChat's "a maximum of three retries" read as three
-// deliveries after the first. Nothing is waited between them.
+// deliveries after the first. Nothing is waited between them, so that,
+// as with WeChat, a retry starts a timeout (5 s) after the delivery before
+// it, while the server may still be working on that one.
 //
 // The first answered delivery is judged: the HTTP status must be 200, and
 // the body is judged by Check. The Result is returned in every case but a
@@ -154,35 +166,104 @@ func (p *Pusher) Push(ctx context.Context, m message.Message) (*Result, error) {
 // broken rule (ErrTimeout, ErrNoAnswer, ErrStatus, or one of Check's), or
 // ErrTooLarge, or ctx's error when ctx ends first.
 //
+// A nil error does not mean the user got a reply: "success" answered on a
+// retry, after the handler's reply was lost with the first delivery, is
+// valid and shows nothing. Result.Outcome says what the user got.
+//
 // See https://developers.weixin.qq.com/doc/offiaccount/en/Message_Management/Passive_user_reply_message.html
 func (p *Pusher) PushXML(ctx context.Context, push []byte) (*Result, error) {
+	res, err := p.PrepareXML(push)
+	if err != nil {
+		return nil, err
+	}
+	return p.Deliver(ctx, res)
+}
+
+// Prepare builds the XML of m (see Build) and signs it, and encrypts it in
+// the compatible and safe modes, as Push does, without sending it: the
+// Result holds Push, Query and Body, and no delivery (Attempts is 0). Give
+// it to Deliver, once or more, one after the other or from several
+// goroutines at once, to deliver that one push as often as a test needs.
+func (p *Pusher) Prepare(m message.Message) (*Result, error) {
+	body, err := p.Build(m)
+	if err != nil {
+		return nil, err
+	}
+	return p.PrepareXML(body)
+}
+
+// PrepareXML is Prepare for push, the XML of a message or event in clear,
+// sent as it is (see PushXML).
+func (p *Pusher) PrepareXML(push []byte) (*Result, error) {
 	head := readPushHead(push) // once: seal addresses the push, check the reply
 	query, body, err := p.seal(push, head)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Mode: p.mode, Push: push, Query: query, Body: body}
+	res := &Result{Mode: p.mode, Push: push, Query: query, Body: body, head: head, openID: query.Get("openid"), prepared: true}
+	if p.api != nil {
+		res.api, res.mark = p.api, p.api.recordCount()
+	}
+	return res, nil
+}
+
+// Deliver sends the push of res again, byte for byte (the same query, with
+// its timestamp, nonce and signatures, and the same body), as WeChat's
+// retries do, and judges the answer as PushXML does, retries after
+// deliveries not answered in time included. res is a Result of Prepare,
+// Push or PushXML from this Pusher, or from one with the same token, mode
+// and key; it is not changed, and the new Result shares its Push, Query
+// and Body. Deliver may be called from several goroutines at once with one
+// res, as when WeChat's retry reaches a server (or another instance behind
+// the same URL) while the first delivery is still being answered.
+//
+// The new Result's Outcome looks for a late reply from the time res was
+// prepared, so every delivery of one push reports the same late reply.
+func (p *Pusher) Deliver(ctx context.Context, res *Result) (*Result, error) {
+	if res == nil || res.Push == nil || res.Query == nil {
+		return nil, errors.New("wxmptest: Deliver needs the Result of Prepare, Push or PushXML")
+	}
+	if res.Mode != p.mode {
+		return nil, fmt.Errorf("wxmptest: Deliver: the push was sealed in the %v mode, this Pusher is in the %v mode", res.Mode, p.mode)
+	}
+	out := &Result{Mode: res.Mode, Push: res.Push, Query: res.Query, Body: res.Body,
+		head: res.head, openID: res.openID, api: res.api, mark: res.mark, prepared: true}
+	if !res.prepared { // a Result put together by hand
+		out.head, out.openID = readPushHead(res.Push), res.Query.Get("openid")
+	}
+	if out.api == nil && p.api != nil {
+		out.api, out.mark = p.api, p.api.recordCount()
+	}
+	err := p.deliverAll(ctx, out)
+	var v *Violation
+	out.violated = errors.As(err, &v)
+	return out, err
+}
+
+// deliverAll delivers res's push until a delivery is answered in time or
+// the retries are spent, and judges the answer into res.
+func (p *Pusher) deliverAll(ctx context.Context, res *Result) error {
 	for res.Attempts < 1+p.retries {
 		res.Attempts++
-		ans, err := p.deliver(ctx, http.MethodPost, query, body)
+		ans, err := p.deliver(ctx, http.MethodPost, res.Query, res.Body)
 		if errors.Is(err, errDeadline) {
 			continue
 		}
 		if err != nil {
-			return res, err
+			return err
 		}
 		res.StatusCode, res.Response, res.Elapsed = ans.status, ans.body, ans.elapsed
 		if ans.status != http.StatusOK {
-			return res, violate(ErrStatus, "HTTP %d %s", ans.status, http.StatusText(ans.status))
+			return violate(ErrStatus, "HTTP %d %s", ans.status, http.StatusText(ans.status))
 		}
-		res.Reply, err = p.check(head, ans.body)
-		return res, err
+		res.Reply, err = p.check(res.head, ans.body)
+		return err
 	}
 	deliveries := "deliveries"
 	if res.Attempts == 1 {
 		deliveries = "delivery"
 	}
-	return res, violate(ErrTimeout, "%d %s, none answered within %v", res.Attempts, deliveries, p.timeout)
+	return violate(ErrTimeout, "%d %s, none answered within %v", res.Attempts, deliveries, p.timeout)
 }
 
 // signedQuery returns what WeChat puts in the query of every request: a

@@ -576,6 +576,7 @@ func TestNewPusherConfig(t *testing.T) {
 		{"nil random", pushToken, []wxmptest.Option{wxmptest.WithHandler(h), wxmptest.WithRandom(nil)}, "WithRandom"},
 		{"empty OpenID", pushToken, []wxmptest.Option{wxmptest.WithHandler(h), wxmptest.WithOpenID("")}, "WithOpenID"},
 		{"empty account", pushToken, []wxmptest.Option{wxmptest.WithHandler(h), wxmptest.WithAccount("")}, "WithAccount"},
+		{"nil API server", pushToken, []wxmptest.Option{wxmptest.WithHandler(h), wxmptest.WithAPIServer(nil)}, "WithAPIServer"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
