@@ -3,6 +3,7 @@ package push
 import (
 	"context"
 	"fmt"
+	"hash/maphash"
 	"sync"
 	"time"
 )
@@ -20,8 +21,10 @@ const (
 
 // MemoryEntryOverhead is what a [MemoryStore] counts for each entry on top
 // of the bytes of its key and reply, against [WithMemoryMaxBytes]: the
-// entry's struct and its share of the index, rounded up from what the
-// package's BenchmarkMemoryStoreEntry measures on 64-bit platforms.
+// entry's record and its share of the index, rounded up from what the
+// package's BenchmarkMemoryStoreEntry measures on 64-bit platforms (about
+// 95 bytes), with room for the records an entry written twice leaves
+// behind for a while.
 const MemoryEntryOverhead = 160
 
 // maxSpare is how many removed entries a MemoryStore keeps for reuse, so
@@ -41,36 +44,97 @@ const maxSpare = 256
 // not kept. Removing an in-flight entry wakes its waiters, whose Wait then
 // returns [ErrNoEntry].
 //
+// The entries hold no pointers, so that the garbage collector does not
+// scan them: each is a fixed-size record, indexed by a 64-bit hash of its
+// key (the key itself, compared on every hit, rules out collisions), whose
+// key and reply bytes are in large shared buffers released in the order
+// the entries were written. The heap it holds is about twice the bytes
+// it counts against [WithMemoryMaxBytes] at most, since an entry written
+// again leaves its old bytes behind until they are the oldest.
+//
 // A MemoryStore serves one process; several instances behind one URL need
 // a shared store.
 type MemoryStore struct {
 	now        func() time.Time
 	maxEntries int
 	maxBytes   int64
+	seed       maphash.Seed
+	// hash replaces maphash in tests (to make keys collide); nil in use.
+	hash func(string) uint64
 
-	mu    sync.Mutex
-	index map[string]*memEntry
-	// head is the entry written longest ago, tail the latest.
-	head, tail *memEntry
+	mu sync.Mutex
+	// index maps a key's hash to the sequence number of the newest live
+	// record with that hash; records of keys with one hash are chained
+	// through memRecord.next.
+	index map[uint64]uint64
+	// ring holds the records of sequence numbers [head, tail), in the
+	// order they were written, record seq at ring[seq%len(ring)]. Records
+	// that were written again or removed stay there, dead, until they
+	// reach the head.
+	ring       []memRecord
+	head, tail uint64
+	live       int
 	bytes      int64
-	spare      []*memEntry
+	// chunks hold the key and reply bytes of the records in the ring, in
+	// the same order: chunks[i] has the number chunk0+i.
+	chunks []memChunk
+	chunk0 uint32
+	// spare are emptied chunks of chunkSize for reuse, so that a store in
+	// its steady state allocates nothing.
+	spare [][]byte
+	// waiters are the channels Wait blocks on, by the sequence number of
+	// the in-flight record; closed when the record is finished or removed.
+	waiters map[uint64]chan struct{}
 }
 
-type memEntry struct {
-	key   string
-	reply []byte
+// memChunk is a buffer of keys and replies. shared says a reply in it was
+// handed out: it is then never reused, and the reply stays as it is.
+type memChunk struct {
+	b      []byte
+	shared bool
+}
+
+// maxSpareChunks is how many emptied chunks a store keeps for reuse.
+const maxSpareChunks = 4
+
+// memRecord is one entry, or a dead record in the ring. It holds no
+// pointer.
+type memRecord struct {
+	hash uint64
 	// expires is in Unix nanoseconds of the store's clock.
-	expires  int64
-	finished bool
-	// wake is made by the first Wait on an in-flight entry and closed
-	// when the entry is finished or removed.
-	wake       chan struct{}
-	prev, next *memEntry
+	expires int64
+	// next is the sequence number of the next live record with the same
+	// hash, 0 for none (sequence numbers start at 1).
+	next uint64
+	// chunk, off, keyLen and replyLen place the key and then the reply
+	// in the chunks.
+	chunk            uint32
+	off              uint32
+	keyLen, replyLen uint32
+	state            recState
+	waited           bool // a channel is in waiters
 }
 
-func (e *memEntry) size() int64 {
-	return int64(len(e.key)+len(e.reply)) + MemoryEntryOverhead
+type recState uint8
+
+const (
+	recDead recState = iota
+	recInFlight
+	recFinished
+)
+
+// size is what an entry counts against the byte bound.
+func (r *memRecord) size() int64 {
+	return int64(r.keyLen+r.replyLen) + MemoryEntryOverhead
 }
+
+// chunkSize is the size of a buffer of keys and replies; a larger entry
+// gets a buffer of its own.
+const chunkSize = 64 << 10
+
+// minRing is the first size of the ring; it doubles up to twice the entry
+// bound.
+const minRing = 1024
 
 // MemoryOption configures a MemoryStore in [NewMemoryStore]. A nil
 // MemoryOption is skipped; one given a nil or out-of-range value makes
@@ -130,82 +194,113 @@ func NewMemoryStore(opts ...MemoryOption) (*MemoryStore, error) {
 			return nil, err
 		}
 	}
-	s.index = make(map[string]*memEntry, min(s.maxEntries, 1024))
+	s.seed = maphash.MakeSeed()
+	s.index = make(map[uint64]uint64, min(s.maxEntries, minRing))
+	s.ring = make([]memRecord, min(2*s.maxEntries, minRing))
+	s.head, s.tail = 1, 1
 	return s, nil
 }
 
 // Claim implements [DedupStore.Claim]. ctx is not used: nothing blocks.
 func (s *MemoryStore) Claim(_ context.Context, key string, ttl time.Duration) (Claim, error) {
 	now := s.now().UnixNano()
+	h := s.hashOf(key)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.expire(now)
-	if e := s.index[key]; e != nil {
-		if e.expires > now {
-			if e.finished {
-				return Claim{Status: Finished, Reply: e.reply}, nil
+	if seq := s.find(h, key); seq != 0 {
+		r := s.rec(seq)
+		if r.expires > now {
+			if r.state == recFinished {
+				return Claim{Status: Finished, Reply: s.share(r)}, nil
 			}
 			return Claim{Status: InFlight}, nil
 		}
-		s.remove(e)
+		s.kill(seq)
 	}
-	e := s.newEntry()
-	e.key, e.expires = key, now+int64(ttl)
-	s.index[key] = e
-	s.link(e)
+	s.add(h, key, nil, recInFlight, now+int64(ttl))
 	return Claim{Status: Claimed}, nil
 }
 
-// Finish implements [DedupStore.Finish]. The store keeps reply as it is.
+// Finish implements [DedupStore.Finish]. The store keeps a copy of reply.
 // ctx is not used: nothing blocks.
 func (s *MemoryStore) Finish(_ context.Context, key string, reply []byte, ttl time.Duration) error {
 	now := s.now().UnixNano()
+	h := s.hashOf(key)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e := s.index[key]
-	indexed := e != nil
-	if indexed {
-		s.unlink(e)
-	} else {
-		e = s.newEntry()
-		e.key = key
+	big := int64(len(key)+len(reply))+MemoryEntryOverhead > s.maxBytes
+	if seq := s.find(h, key); seq != 0 {
+		if !big && s.finishInPlace(seq, reply, now+int64(ttl)) {
+			return nil
+		}
+		s.kill(seq) // wakes the waiters, who look again
 	}
-	e.reply, e.finished, e.expires = reply, true, now+int64(ttl)
-	if e.wake != nil {
-		close(e.wake)
-		e.wake = nil
-	}
-	if e.size() > s.maxBytes {
-		delete(s.index, key)
-		s.recycle(e)
+	if big {
 		return nil
 	}
-	if !indexed {
-		s.index[key] = e
-	}
-	s.link(e)
+	s.add(h, key, reply, recFinished, now+int64(ttl))
 	return nil
+}
+
+// finishInPlace finishes the in-flight record seq where it is, when it is
+// the newest record and its reply fits right after its key: the common
+// case of a push whose handler ran while no other push came, which then
+// costs no record and no index update. It reports whether it did.
+func (s *MemoryStore) finishInPlace(seq uint64, reply []byte, expires int64) bool {
+	r := s.rec(seq)
+	if seq != s.tail-1 || r.state != recInFlight || r.chunk != s.chunk0+uint32(len(s.chunks)-1) {
+		return false
+	}
+	c := &s.chunks[len(s.chunks)-1]
+	if uint32(len(c.b)) != r.off+r.keyLen || cap(c.b)-len(c.b) < len(reply) {
+		return false
+	}
+	c.b = append(c.b, reply...)
+	s.wake(seq, r)
+	s.bytes += int64(len(reply))
+	r.replyLen, r.state, r.expires = uint32(len(reply)), recFinished, expires
+	for s.head != seq && (s.live > s.maxEntries || s.bytes > s.maxBytes) {
+		s.pop()
+	}
+	return true
+}
+
+// wake closes the channel the waiters of record seq block on, if any.
+func (s *MemoryStore) wake(seq uint64, r *memRecord) {
+	if r.waited {
+		close(s.waiters[seq])
+		delete(s.waiters, seq)
+		r.waited = false
+	}
 }
 
 // Wait implements [DedupStore.Wait].
 func (s *MemoryStore) Wait(ctx context.Context, key string) ([]byte, error) {
+	h := s.hashOf(key)
 	for {
 		now := s.now().UnixNano()
 		s.mu.Lock()
-		e := s.index[key]
-		if e == nil || e.expires <= now {
+		seq := s.find(h, key)
+		if seq == 0 || s.rec(seq).expires <= now {
 			s.mu.Unlock()
 			return nil, ErrNoEntry
 		}
-		if e.finished {
-			r := e.reply
+		r := s.rec(seq)
+		if r.state == recFinished {
+			out := s.share(r)
 			s.mu.Unlock()
-			return r, nil
+			return out, nil
 		}
-		if e.wake == nil {
-			e.wake = make(chan struct{})
+		wake := s.waiters[seq]
+		if wake == nil {
+			if s.waiters == nil {
+				s.waiters = make(map[uint64]chan struct{})
+			}
+			wake = make(chan struct{})
+			s.waiters[seq] = wake
+			r.waited = true
 		}
-		wake := e.wake
 		s.mu.Unlock()
 		select {
 		case <-wake:
@@ -216,71 +311,191 @@ func (s *MemoryStore) Wait(ctx context.Context, key string) ([]byte, error) {
 	}
 }
 
-// expire removes the expired entries at the head. Entries are in the order
-// they were written, and most expire in that order too; one that expires
-// earlier than an older one is removed when it reaches the head, or when
-// it is looked up.
+func (s *MemoryStore) hashOf(key string) uint64 {
+	if s.hash != nil {
+		return s.hash(key)
+	}
+	return maphash.String(s.seed, key)
+}
+
+// rec returns the record of sequence number seq, in [head, tail).
+func (s *MemoryStore) rec(seq uint64) *memRecord {
+	return &s.ring[seq%uint64(len(s.ring))]
+}
+
+// bytesOf returns the key and reply bytes of r, the reply with no spare
+// capacity.
+func (s *MemoryStore) bytesOf(r *memRecord) (key, reply []byte) {
+	c := s.chunks[r.chunk-s.chunk0].b
+	k, end := r.off+r.keyLen, r.off+r.keyLen+r.replyLen
+	return c[r.off:k:k], c[k:end:end]
+}
+
+// share returns r's reply to hand out, nil for "no reply". Its chunk is
+// then never reused, so the slice stays valid after the record goes.
+func (s *MemoryStore) share(r *memRecord) []byte {
+	_, out := s.bytesOf(r)
+	if len(out) == 0 {
+		return nil
+	}
+	s.chunks[r.chunk-s.chunk0].shared = true
+	return out
+}
+
+// find returns the sequence number of the live record of key, whose hash
+// is h, or 0.
+func (s *MemoryStore) find(h uint64, key string) uint64 {
+	for seq := s.index[h]; seq != 0; {
+		r := s.rec(seq)
+		if k, _ := s.bytesOf(r); string(k) == key {
+			return seq
+		}
+		seq = r.next
+	}
+	return 0
+}
+
+// add writes a live record at the tail, its bytes at the end of the
+// chunks, then removes the oldest records until both bounds hold.
+func (s *MemoryStore) add(h uint64, key string, reply []byte, state recState, expires int64) {
+	if s.tail-s.head == uint64(len(s.ring)) {
+		if len(s.ring) < 2*s.maxEntries {
+			s.grow()
+		} else {
+			s.pop()
+		}
+	}
+	chunk, off := s.alloc(len(key) + len(reply))
+	c := &s.chunks[chunk-s.chunk0]
+	c.b = append(c.b, key...)
+	c.b = append(c.b, reply...)
+	seq := s.tail
+	s.tail++
+	r := s.rec(seq)
+	*r = memRecord{
+		hash: h, expires: expires, next: s.index[h],
+		chunk: chunk, off: off, keyLen: uint32(len(key)), replyLen: uint32(len(reply)),
+		state: state,
+	}
+	s.index[h] = seq
+	s.live++
+	s.bytes += r.size()
+	for s.head != seq && (s.live > s.maxEntries || s.bytes > s.maxBytes) {
+		s.pop()
+	}
+}
+
+// alloc returns where n bytes go: at the end of the last chunk, or in a
+// new one.
+func (s *MemoryStore) alloc(n int) (chunk, off uint32) {
+	if k := len(s.chunks); k > 0 {
+		c := s.chunks[k-1].b
+		if cap(c)-len(c) >= n {
+			return s.chunk0 + uint32(k-1), uint32(len(c))
+		}
+	}
+	var b []byte
+	if k := len(s.spare); k > 0 && n <= chunkSize {
+		b = s.spare[k-1]
+		s.spare[k-1] = nil
+		s.spare = s.spare[:k-1]
+	} else {
+		b = make([]byte, 0, max(n, chunkSize))
+	}
+	s.chunks = append(s.chunks, memChunk{b: b})
+	return s.chunk0 + uint32(len(s.chunks)-1), 0
+}
+
+// grow doubles the ring, up to twice the entry bound.
+func (s *MemoryStore) grow() {
+	ring := make([]memRecord, min(2*len(s.ring), 2*s.maxEntries))
+	for seq := s.head; seq < s.tail; seq++ {
+		ring[seq%uint64(len(ring))] = *s.rec(seq)
+	}
+	s.ring = ring
+}
+
+// expire removes the dead and expired records at the head. Records are in
+// the order they were written, and most expire in that order too; one that
+// expires earlier than an older one is removed when it reaches the head,
+// or when it is looked up.
 func (s *MemoryStore) expire(now int64) {
-	for s.head != nil && s.head.expires <= now {
-		s.remove(s.head)
+	for s.head < s.tail {
+		if r := s.rec(s.head); r.state != recDead && r.expires > now {
+			return
+		}
+		s.pop()
 	}
 }
 
-// link adds e, in the index but not in the list, at the tail of the list,
-// then removes the oldest entries until both bounds hold.
-func (s *MemoryStore) link(e *memEntry) {
-	e.prev, e.next = s.tail, nil
-	if s.tail != nil {
-		s.tail.next = e
+// pop removes the record at the head, and the chunks no record uses any
+// more.
+func (s *MemoryStore) pop() {
+	seq := s.head
+	if s.rec(seq).state != recDead {
+		s.kill(seq)
+	}
+	s.head++
+	if s.head == s.tail {
+		// Empty: every chunk goes, the last one too unless another
+		// record fits in it; chunk numbers go on.
+		k := len(s.chunks)
+		if k == 0 {
+			return
+		}
+		if last := s.chunks[k-1]; !last.shared && cap(last.b)-len(last.b) >= 1<<10 {
+			s.release(k - 1)
+			s.chunks[0] = memChunk{b: last.b[:0]}
+			s.chunks = s.chunks[:1]
+			s.chunk0 += uint32(k - 1)
+			return
+		}
+		s.release(k)
+		s.chunks = s.chunks[:0]
+		s.chunk0 += uint32(k)
+		return
+	}
+	if first := s.rec(s.head).chunk; first != s.chunk0 {
+		n := int(first - s.chunk0)
+		s.release(n)
+		s.chunks = s.chunks[n:]
+		s.chunk0 = first
+	}
+}
+
+// release lets go of the first n chunks, keeping some for reuse.
+func (s *MemoryStore) release(n int) {
+	for i := range n {
+		c := s.chunks[i]
+		if !c.shared && cap(c.b) == chunkSize && len(s.spare) < maxSpareChunks {
+			s.spare = append(s.spare, c.b[:0])
+		}
+		s.chunks[i] = memChunk{}
+	}
+}
+
+// kill makes the live record seq dead: out of the index and the counts,
+// its waiters woken. It stays in the ring until it reaches the head.
+func (s *MemoryStore) kill(seq uint64) {
+	r := s.rec(seq)
+	if p := s.index[r.hash]; p == seq {
+		if r.next == 0 {
+			delete(s.index, r.hash)
+		} else {
+			s.index[r.hash] = r.next
+		}
 	} else {
-		s.head = e
+		for p != 0 {
+			pr := s.rec(p)
+			if pr.next == seq {
+				pr.next = r.next
+				break
+			}
+			p = pr.next
+		}
 	}
-	s.tail = e
-	s.bytes += e.size()
-	for s.head != e && (len(s.index) > s.maxEntries || s.bytes > s.maxBytes) {
-		s.remove(s.head)
-	}
-}
-
-// unlink takes e out of the list, leaving it in the index.
-func (s *MemoryStore) unlink(e *memEntry) {
-	if e.prev != nil {
-		e.prev.next = e.next
-	} else {
-		s.head = e.next
-	}
-	if e.next != nil {
-		e.next.prev = e.prev
-	} else {
-		s.tail = e.prev
-	}
-	e.prev, e.next = nil, nil
-	s.bytes -= e.size()
-}
-
-// remove takes e out of the list and the index, wakes its waiters and
-// keeps it for reuse.
-func (s *MemoryStore) remove(e *memEntry) {
-	s.unlink(e)
-	delete(s.index, e.key)
-	if e.wake != nil {
-		close(e.wake)
-	}
-	s.recycle(e)
-}
-
-func (s *MemoryStore) recycle(e *memEntry) {
-	*e = memEntry{}
-	if len(s.spare) < maxSpare {
-		s.spare = append(s.spare, e)
-	}
-}
-
-func (s *MemoryStore) newEntry() *memEntry {
-	if n := len(s.spare); n > 0 {
-		e := s.spare[n-1]
-		s.spare = s.spare[:n-1]
-		return e
-	}
-	return new(memEntry)
+	s.wake(seq, r)
+	s.live--
+	s.bytes -= r.size()
+	r.state, r.next = recDead, 0
 }

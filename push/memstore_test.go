@@ -40,32 +40,54 @@ func newMem(t *testing.T, opts ...MemoryOption) (*MemoryStore, *clock) {
 	return s, clk
 }
 
-// check is the store's invariant: the list and the index hold the same
-// entries, and the byte count is their sum.
+// check is the store's invariant: the index holds exactly the live
+// records of the ring, each found by its key; the counts are theirs; the
+// chunks hold the ring's bytes.
 func (s *MemoryStore) check(t *testing.T) {
 	t.Helper()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	require.LessOrEqual(t, s.tail-s.head, uint64(len(s.ring)))
 	n, bytes := 0, int64(0)
-	var prev *memEntry
-	for e := s.head; e != nil; e = e.next {
-		require.Same(t, prev, e.prev)
-		require.Same(t, e, s.index[e.key])
+	for seq := s.head; seq < s.tail; seq++ {
+		r := s.rec(seq)
+		require.GreaterOrEqual(t, r.chunk, s.chunk0)
+		if r.state == recDead {
+			continue
+		}
+		k, _ := s.bytesOf(r)
+		require.Equal(t, seq, s.find(r.hash, string(k)))
 		n++
-		bytes += e.size()
-		prev = e
+		bytes += r.size()
 	}
-	require.Same(t, prev, s.tail)
-	require.Equal(t, len(s.index), n)
+	chained := 0
+	for _, seq := range s.index {
+		for ; seq != 0; seq = s.rec(seq).next {
+			require.True(t, seq >= s.head && seq < s.tail)
+			require.NotEqual(t, recDead, s.rec(seq).state)
+			chained++
+		}
+	}
+	require.Equal(t, n, chained)
+	require.Equal(t, n, s.live)
 	require.Equal(t, bytes, s.bytes)
 	require.LessOrEqual(t, n, s.maxEntries)
 	require.LessOrEqual(t, bytes, s.maxBytes)
+	for seq := range s.waiters {
+		require.True(t, s.rec(seq).waited)
+	}
 }
 
 func (s *MemoryStore) has(key string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.index[key] != nil
+	return s.find(s.hashOf(key), key) != 0
+}
+
+func (s *MemoryStore) len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.live
 }
 
 func TestMemoryStoreLifecycle(t *testing.T) {
@@ -124,7 +146,7 @@ func TestMemoryStoreExpiresOldEntries(t *testing.T) {
 	_, err := s.Claim(ctx, "new", time.Second)
 	require.NoError(t, err)
 	s.check(t)
-	assert.Len(t, s.index, 1)
+	assert.Equal(t, 1, s.len())
 	assert.True(t, s.has("new"))
 }
 
@@ -167,7 +189,7 @@ func TestMemoryStoreByteBound(t *testing.T) {
 		require.NoError(t, s.Finish(ctx, k, reply, time.Hour))
 		s.check(t)
 	}
-	assert.Len(t, s.index, 4, "4 entries of 100 bytes plus overhead fit")
+	assert.Equal(t, 4, s.len(), "4 entries of 100 bytes plus overhead fit")
 	assert.True(t, s.has("j"))
 	assert.False(t, s.has("f"))
 
@@ -275,4 +297,80 @@ func TestClaimStatusString(t *testing.T) {
 	assert.Equal(t, "in flight", InFlight.String())
 	assert.Equal(t, "finished", Finished.String())
 	assert.Equal(t, "ClaimStatus(7)", ClaimStatus(7).String())
+}
+
+// Keys whose hashes collide are told apart by the key: they are two
+// entries, each with its own state and reply, removed one without the
+// other.
+func TestMemoryStoreHashCollision(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, clk := newMem(t, WithMemoryMaxEntries(8))
+	s.hash = func(string) uint64 { return 42 } // every key collides
+	cl, err := s.Claim(ctx, "a", time.Minute)
+	require.NoError(t, err)
+	assert.Equal(t, Claimed, cl.Status)
+	cl, err = s.Claim(ctx, "b", time.Hour)
+	require.NoError(t, err)
+	assert.Equal(t, Claimed, cl.Status, "b is not a's retry")
+	require.NoError(t, s.Finish(ctx, "b", []byte("rb"), time.Hour))
+	cl, _ = s.Claim(ctx, "a", time.Minute)
+	assert.Equal(t, InFlight, cl.Status)
+	cl, _ = s.Claim(ctx, "b", time.Minute)
+	assert.Equal(t, Claim{Status: Finished, Reply: []byte("rb")}, cl)
+	_, err = s.Claim(ctx, "c", time.Hour)
+	require.NoError(t, err)
+	s.check(t)
+
+	// a, in the middle of the chain, expires; b and c stay.
+	clk.advance(time.Minute)
+	cl, _ = s.Claim(ctx, "a", time.Minute)
+	assert.Equal(t, Claimed, cl.Status)
+	require.NoError(t, s.Finish(ctx, "a", []byte("ra"), time.Hour))
+	s.check(t)
+	for k, want := range map[string]string{"a": "ra", "b": "rb"} {
+		got, err := s.Wait(ctx, k)
+		require.NoError(t, err)
+		assert.Equal(t, want, string(got), k)
+	}
+	cl, _ = s.Claim(ctx, "c", time.Minute)
+	assert.Equal(t, InFlight, cl.Status)
+	assert.False(t, s.has("d"))
+	s.check(t)
+}
+
+// A store at its bound keeps its bounds and its invariant over many
+// rounds of claims, finishes, re-claims and expiries, with the ring and
+// the chunks wrapping around many times.
+func TestMemoryStoreChurn(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, clk := newMem(t, WithMemoryMaxEntries(50), WithMemoryMaxBytes(50*(MemoryEntryOverhead+40)))
+	reply := []byte(strings.Repeat("x", 30))
+	var pending []string
+	for i := range 5000 {
+		k := "key" + itoa64(int64(i%173))
+		cl, err := s.Claim(ctx, k, time.Duration(1+i%7)*time.Second)
+		require.NoError(t, err)
+		switch {
+		case cl.Status != Claimed:
+		case i%5 == 0:
+			pending = append(pending, k) // finished later, out of order
+		case i%3 != 0:
+			require.NoError(t, s.Finish(ctx, k, reply[:i%31], time.Duration(1+i%11)*time.Second))
+		}
+		if len(pending) > 3 {
+			require.NoError(t, s.Finish(ctx, pending[0], reply[:i%29], time.Duration(1+i%13)*time.Second))
+			pending = pending[1:]
+		}
+		if i%97 == 0 {
+			s.check(t)
+		}
+		clk.advance(100 * time.Millisecond)
+	}
+	s.check(t)
+	s.mu.Lock()
+	chunks := len(s.chunks)
+	s.mu.Unlock()
+	assert.LessOrEqual(t, chunks, 2, "old chunks are let go")
 }

@@ -321,18 +321,21 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, reas
 // deadline); the caller then writes nothing.
 func (s *Server) answer(w http.ResponseWriter, r *http.Request, msg message.Message) (out []byte, written bool) {
 	if s.store == nil {
-		return s.run(w, r, msg, "")
+		out, _, written = s.run(w, r, msg, "")
+		return out, written
 	}
 	key := s.dedupKey(msg)
 	if key == "" {
-		return s.run(w, r, msg, "")
+		out, _, written = s.run(w, r, msg, "")
+		return out, written
 	}
 	ctx := r.Context()
 	cl, err := s.store.Claim(ctx, key, s.claimTTL)
 	if err != nil {
 		s.log.LogAttrs(ctx, slog.LevelWarn, "push: dedupe store failed; running the handler without dedupe",
 			append(msgAttrs(msg), slog.String("error", err.Error()))...)
-		return s.run(w, r, msg, "")
+		out, _, written = s.run(w, r, msg, "")
+		return out, written
 	}
 	switch cl.Status {
 	case Finished:
@@ -348,14 +351,14 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, msg message.Mess
 		}
 		return out, false
 	}
-	out, written = s.run(w, r, msg, key)
+	out, c, written := s.run(w, r, msg, key)
 	if written {
 		// The guard answered "success" and finished the key with an
 		// empty reply at the deadline, so that retries answer "success";
 		// the late reply went through the LateReplySender.
 		return nil, true
 	}
-	if err := s.store.Finish(context.WithoutCancel(ctx), key, out, s.dedupTTL); err != nil {
+	if err := s.store.Finish(c.parent, key, out, s.dedupTTL); err != nil {
 		s.log.LogAttrs(ctx, slog.LevelWarn, "push: dedupe store failed to keep the reply",
 			append(msgAttrs(msg), slog.String("error", err.Error()))...)
 	}
@@ -377,13 +380,13 @@ func (s *Server) dedupKey(msg message.Message) string {
 // which of the two answers; the other never touches w.
 //
 // When the handler returned in time, run returns its marshalled reply
-// (empty for "success": no reply or a failure) and written false: the
-// caller writes the answer. Otherwise the guard has written "success", run
-// hands the handler's result to the late path once the handler returns,
-// and returns written true.
-func (s *Server) run(w http.ResponseWriter, r *http.Request, msg message.Message, key string) (out []byte, written bool) {
+// (empty for "success": no reply or a failure), the call and written
+// false: the caller writes the answer. Otherwise the guard has written
+// "success", run hands the handler's result to the late path once the
+// handler returns, and returns written true.
+func (s *Server) run(w http.ResponseWriter, r *http.Request, msg message.Message, key string) (out []byte, c *call, written bool) {
 	now := time.Now()
-	c := &call{
+	c = &call{
 		parent:   context.WithoutCancel(r.Context()),
 		deadline: now.Add(s.handlerTimeout),
 		late:     now.Add(s.handlerTimeout + s.lateTimeout),
@@ -407,13 +410,13 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request, msg message.Message
 		if fault != nil {
 			s.fail(c.parent, msg, fault, false)
 		}
-		return out, false
+		return out, c, false
 	}
 	<-g.fired // the callback has answered and is done with g
 	g.clear()
 	s.guards.Put(g)
 	s.sendLate(c, rep, fault)
-	return nil, true
+	return nil, c, true
 }
 
 // guardRunning, guardAnswered and guardFired are the states of a guard:
