@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -31,7 +32,7 @@ func startupLog(t *testing.T, env map[string]string) map[string]any {
 		var rec map[string]any
 		require.NoError(t, json.Unmarshal([]byte(line), &rec), line)
 		if rec["msg"] == "listening" {
-			for _, secret := range []string{testToken, testAESKey, otherAESKey} {
+			for _, secret := range []string{testToken, testAESKey, otherAESKey, testSecret} {
 				assert.NotContains(t, line, secret)
 			}
 			return rec
@@ -214,4 +215,75 @@ func parseEnvelopeXML(t *testing.T, out string) envelopeXML {
 	require.NoError(t, xml.Unmarshal([]byte(out), &env), out)
 	require.Equal(t, wechatSign(testToken, env.TimeStamp, env.Nonce, env.Encrypt), env.MsgSignature)
 	return env
+}
+
+const testSecret = "echo-test-app-secret-4f8a0c1e9b7d"
+
+// TestLateReplyConfig: WECHAT_APPID is the account's AppID for both of its
+// uses, the encrypted modes (with WECHAT_AES_KEY) and late replies (with
+// WECHAT_SECRET); the settings that make no sense alone are refused at
+// startup, by name, without their values.
+func TestLateReplyConfig(t *testing.T) {
+	t.Parallel()
+	good := []map[string]string{
+		{"WECHAT_APPID": testAppID, "WECHAT_SECRET": testSecret},
+		{"WECHAT_APPID": testAppID, "WECHAT_SECRET": testSecret, "WECHAT_AES_KEY": testAESKey},
+		{"WECHAT_APPID": testAppID, "WECHAT_SECRET": testSecret, "WECHAT_API_BASE": "http://127.0.0.1:9000"},
+		{"WECHAT_HANDLER_TIMEOUT": "4900ms"},
+		{"WECHAT_HANDLER_TIMEOUT": "1ms"},
+	}
+	for _, env := range good {
+		env["WECHAT_TOKEN"] = testToken
+		cfg, err := loadConfig(func(k string) string { return env[k] })
+		require.NoError(t, err, env)
+		_, err = newHandler(cfg, discardLog())
+		require.NoError(t, err, env)
+		assert.NotContains(t, fmt.Sprint(cfg), testSecret, "a printed config holds no secret")
+		assert.NotContains(t, fmt.Sprintf("%+v", cfg), testToken)
+	}
+
+	bad := []struct {
+		env  map[string]string
+		name string // the variable the error names
+	}{
+		{map[string]string{"WECHAT_APPID": testAppID}, "WECHAT_APPID"},
+		{map[string]string{"WECHAT_SECRET": testSecret}, "WECHAT_SECRET"},
+		{map[string]string{"WECHAT_SECRET": testSecret, "WECHAT_AES_KEY": testAESKey}, "WECHAT_APPID"},
+		{map[string]string{"WECHAT_API_BASE": "http://127.0.0.1:9000"}, "WECHAT_API_BASE"},
+		{map[string]string{"WECHAT_APPID": testAppID, "WECHAT_SECRET": testSecret, "WECHAT_API_BASE": "ftp://" + testSecret}, "WECHAT_API_BASE"},
+		{map[string]string{"WECHAT_APPID": testAppID, "WECHAT_SECRET": testSecret, "WECHAT_API_BASE": "/relative"}, "WECHAT_API_BASE"},
+		{map[string]string{"WECHAT_APPID": testAppID, "WECHAT_SECRET": testSecret, "WECHAT_API_BASE": "http://u:" + testSecret + "@127.0.0.1"}, "WECHAT_API_BASE"},
+		{map[string]string{"WECHAT_HANDLER_TIMEOUT": "5s"}, "WECHAT_HANDLER_TIMEOUT"},
+		{map[string]string{"WECHAT_HANDLER_TIMEOUT": "0s"}, "WECHAT_HANDLER_TIMEOUT"},
+		{map[string]string{"WECHAT_HANDLER_TIMEOUT": "4"}, "WECHAT_HANDLER_TIMEOUT"},
+		{map[string]string{"WECHAT_AES_KEY": "short", "WECHAT_APPID": testAppID}, "WECHAT_AES_KEY"},
+	}
+	for _, tt := range bad {
+		tt.env["WECHAT_TOKEN"] = testToken
+		cfg, err := loadConfig(func(k string) string { return tt.env[k] })
+		if err == nil {
+			_, err = newHandler(cfg, discardLog())
+		}
+		require.Error(t, err, tt.env)
+		assert.Contains(t, err.Error(), tt.name, tt.env)
+		for _, secret := range []string{testToken, testSecret, testAESKey} {
+			assert.NotContains(t, err.Error(), secret, tt.env)
+		}
+	}
+}
+
+// TestStartupLogTellsLateReplies: the startup line says where late replies
+// go, without the AppSecret.
+func TestStartupLogTellsLateReplies(t *testing.T) {
+	t.Parallel()
+	rec := startupLog(t, map[string]string{"WECHAT_TOKEN": testToken})
+	assert.Contains(t, rec["late_replies"], "dropped and logged")
+
+	rec = startupLog(t, map[string]string{"WECHAT_TOKEN": testToken, "WECHAT_APPID": testAppID, "WECHAT_SECRET": testSecret,
+		"WECHAT_API_BASE": "http://127.0.0.1:9000/stand-in", "WECHAT_HANDLER_TIMEOUT": "3s"})
+	assert.Equal(t, "customer-service messages through http://127.0.0.1:9000/stand-in", rec["late_replies"])
+	assert.Equal(t, "3s", rec["handler_timeout"])
+
+	rec = startupLog(t, map[string]string{"WECHAT_TOKEN": testToken, "WECHAT_APPID": testAppID, "WECHAT_SECRET": testSecret})
+	assert.Equal(t, "customer-service messages through https://api.weixin.qq.com", rec["late_replies"])
 }

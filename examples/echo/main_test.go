@@ -6,6 +6,7 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -150,9 +151,12 @@ func TestVerificationGET(t *testing.T) {
 
 // TestPushEveryMessageType pushes each captured payload signed as WeChat
 // signs it and checks the reply WeChat would show the user.
+//
+// Each payload goes to a server of its own: several of the captured
+// payloads, of different types, carry the same sender and MsgId, which
+// to WeChat (and to the server's dedupe) would make them one push.
 func TestPushEveryMessageType(t *testing.T) {
 	t.Parallel()
-	srv, logs := newTestServer(t)
 	tests := []struct {
 		file    string
 		content string // "" means the answer must be the literal success
@@ -179,6 +183,10 @@ func TestPushEveryMessageType(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			t.Parallel()
+			srv, logs := newTestServer(t)
+			t.Cleanup(func() {
+				assert.NotContains(t, logs.String(), testToken, "the token must never be logged")
+			})
 			body := fixture(t, tt.file)
 			var in struct {
 				ToUserName, FromUserName string
@@ -202,22 +210,21 @@ func TestPushEveryMessageType(t *testing.T) {
 			assert.InDelta(t, before, got.CreateTime, 5)
 		})
 	}
-	t.Cleanup(func() {
-		assert.NotContains(t, logs.String(), testToken, "the token must never be logged")
-	})
 }
 
 func TestPushHostileContentStaysValidXML(t *testing.T) {
 	t.Parallel()
 	srv, _ := newTestServer(t)
-	for _, content := range []string{
+	for i, content := range []string{
 		"]]>", "a]]>b<c>&amp;", "<![CDATA[x]]>", "😀 emoji\nnew line\r\nCRLF", "</xml><xml>",
 	} {
 		var buf bytes.Buffer
 		buf.WriteString("<xml><ToUserName>gh_1</ToUserName><FromUserName>o_2</FromUserName>")
 		buf.WriteString("<CreateTime>1700000000</CreateTime><MsgType>text</MsgType><Content>")
 		require.NoError(t, xml.EscapeText(&buf, []byte(content)))
-		buf.WriteString("</Content><MsgId>1</MsgId></xml>")
+		// Each its own MsgId: one MsgId from one sender is one push,
+		// whose retries get the first delivery's reply.
+		fmt.Fprintf(&buf, "</Content><MsgId>%d</MsgId></xml>", i+1)
 		resp, out := post(t, srv, signedQuery(testToken), buf.Bytes())
 		require.Equal(t, http.StatusOK, resp.StatusCode)
 		var got replyXML
