@@ -23,7 +23,7 @@ const (
 // of the bytes of its key and reply, against [WithMemoryMaxBytes]: the
 // entry's record and its share of the index, rounded up from what the
 // package's BenchmarkMemoryStoreEntry measures on 64-bit platforms (about
-// 95 bytes), with room for the records an entry written twice leaves
+// 100 bytes), with room for the records an entry written twice leaves
 // behind for a while.
 const MemoryEntryOverhead = 160
 
@@ -63,10 +63,13 @@ type MemoryStore struct {
 	hash func(string) uint64
 
 	mu sync.Mutex
-	// index maps a key's hash to the sequence number of the newest live
-	// record with that hash; records of keys with one hash are chained
-	// through memRecord.next.
-	index map[uint64]uint64
+	// index is an open-addressing table of the live records: a power of
+	// two of slots, at most half of them used, each the hash of a key and
+	// the sequence number of its record (0 in an empty slot), probed
+	// linearly from the hash's own slot, so that a lookup touches one or
+	// two cache lines. Keys of one hash take a slot each. A removal
+	// shifts the slots after it back, so there are no tombstones.
+	index []memSlot
 	// ring holds the records of sequence numbers [head, tail), in the
 	// order they were written, record seq at ring[seq%len(ring)]. Records
 	// that were written again or removed stay there, dead, until they
@@ -97,15 +100,21 @@ type memChunk struct {
 // maxSpareChunks is how many emptied chunks a store keeps for reuse.
 const maxSpareChunks = 4
 
+// memSlot is a slot of the index.
+type memSlot struct {
+	hash, seq uint64
+}
+
+// minIndex is the first size of the index; it doubles to keep at most
+// half of its slots used.
+const minIndex = 2048
+
 // memRecord is one entry, or a dead record in the ring. It holds no
 // pointer.
 type memRecord struct {
 	hash uint64
 	// expires is in Unix nanoseconds of the store's clock.
 	expires int64
-	// next is the sequence number of the next live record with the same
-	// hash, 0 for none (sequence numbers start at 1).
-	next uint64
 	// chunk, off, keyLen and replyLen place the key and then the reply
 	// in the chunks.
 	chunk            uint32
@@ -195,7 +204,7 @@ func NewMemoryStore(opts ...MemoryOption) (*MemoryStore, error) {
 		}
 	}
 	s.seed = maphash.MakeSeed()
-	s.index = make(map[uint64]uint64, min(s.maxEntries, minRing))
+	s.index = make([]memSlot, minIndex)
 	s.ring = make([]memRecord, min(2*s.maxEntries, minRing))
 	s.head, s.tail = 1, 1
 	return s, nil
@@ -208,7 +217,8 @@ func (s *MemoryStore) Claim(_ context.Context, key string, ttl time.Duration) (C
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.expire(now)
-	if seq := s.find(h, key); seq != 0 {
+	seq, slot := s.lookup(h, key)
+	if seq != 0 {
 		r := s.rec(seq)
 		if r.expires > now {
 			if r.state == recFinished {
@@ -217,8 +227,9 @@ func (s *MemoryStore) Claim(_ context.Context, key string, ttl time.Duration) (C
 			return Claim{Status: InFlight}, nil
 		}
 		s.kill(seq)
+		slot = -1
 	}
-	s.add(h, key, nil, recInFlight, now+int64(ttl))
+	s.add(h, key, nil, recInFlight, now+int64(ttl), slot)
 	return Claim{Status: Claimed}, nil
 }
 
@@ -230,16 +241,18 @@ func (s *MemoryStore) Finish(_ context.Context, key string, reply []byte, ttl ti
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	big := int64(len(key)+len(reply))+MemoryEntryOverhead > s.maxBytes
-	if seq := s.find(h, key); seq != 0 {
+	seq, slot := s.lookup(h, key)
+	if seq != 0 {
 		if !big && s.finishInPlace(seq, reply, now+int64(ttl)) {
 			return nil
 		}
 		s.kill(seq) // wakes the waiters, who look again
+		slot = -1
 	}
 	if big {
 		return nil
 	}
-	s.add(h, key, reply, recFinished, now+int64(ttl))
+	s.add(h, key, reply, recFinished, now+int64(ttl), slot)
 	return nil
 }
 
@@ -345,19 +358,93 @@ func (s *MemoryStore) share(r *memRecord) []byte {
 // find returns the sequence number of the live record of key, whose hash
 // is h, or 0.
 func (s *MemoryStore) find(h uint64, key string) uint64 {
-	for seq := s.index[h]; seq != 0; {
-		r := s.rec(seq)
-		if k, _ := s.bytesOf(r); string(k) == key {
-			return seq
+	seq, _ := s.lookup(h, key)
+	return seq
+}
+
+// lookup returns the sequence number of the live record of key, whose
+// hash is h, and 0 and the empty slot of the index where key would go
+// when there is none.
+func (s *MemoryStore) lookup(h uint64, key string) (seq uint64, slot int) {
+	mask := len(s.index) - 1
+	for i := int(h) & mask; ; i = (i + 1) & mask {
+		e := s.index[i]
+		if e.seq == 0 {
+			return 0, i
 		}
-		seq = r.next
+		if e.hash == h {
+			if k, _ := s.bytesOf(s.rec(e.seq)); string(k) == key {
+				return e.seq, i
+			}
+		}
 	}
-	return 0
+}
+
+// insert puts record seq of hash h in the index, at slot when it is not
+// negative (the empty slot lookup found, with nothing changed since).
+func (s *MemoryStore) insert(h, seq uint64, slot int) {
+	if 2*(s.live+1) > len(s.index) {
+		s.growIndex()
+		slot = -1
+	}
+	mask := len(s.index) - 1
+	if slot < 0 {
+		slot = int(h) & mask
+		for s.index[slot].seq != 0 {
+			slot = (slot + 1) & mask
+		}
+	}
+	s.index[slot] = memSlot{hash: h, seq: seq}
+}
+
+// growIndex doubles the index.
+func (s *MemoryStore) growIndex() {
+	old := s.index
+	s.index = make([]memSlot, 2*len(old))
+	mask := len(s.index) - 1
+	for _, e := range old {
+		if e.seq == 0 {
+			continue
+		}
+		i := int(e.hash) & mask
+		for s.index[i].seq != 0 {
+			i = (i + 1) & mask
+		}
+		s.index[i] = e
+	}
+}
+
+// unindex removes record seq of hash h from the index, shifting back the
+// slots after it that would otherwise no longer be found.
+func (s *MemoryStore) unindex(h, seq uint64) {
+	mask := len(s.index) - 1
+	i := int(h) & mask
+	for s.index[i].seq != seq {
+		i = (i + 1) & mask
+	}
+	for j := (i + 1) & mask; ; j = (j + 1) & mask {
+		e := s.index[j]
+		if e.seq == 0 {
+			break
+		}
+		// e may fill the hole at i unless its own slot is in (i, j].
+		if home := int(e.hash) & mask; (j-home)&mask >= (j-i)&mask {
+			s.index[i] = e
+			i = j
+		}
+	}
+	s.index[i] = memSlot{}
 }
 
 // add writes a live record at the tail, its bytes at the end of the
 // chunks, then removes the oldest records until both bounds hold.
-func (s *MemoryStore) add(h uint64, key string, reply []byte, state recState, expires int64) {
+//
+// slot is the empty slot of the index lookup found for key, or -1.
+func (s *MemoryStore) add(h uint64, key string, reply []byte, state recState, expires int64, slot int) {
+	// Indexed first, while slot is still the one lookup found: the pops
+	// below may move it.
+	seq := s.tail
+	s.insert(h, seq, slot)
 	if s.tail-s.head == uint64(len(s.ring)) {
 		if len(s.ring) < 2*s.maxEntries {
 			s.grow()
@@ -369,15 +456,13 @@ func (s *MemoryStore) add(h uint64, key string, reply []byte, state recState, ex
 	c := &s.chunks[chunk-s.chunk0]
 	c.b = append(c.b, key...)
 	c.b = append(c.b, reply...)
-	seq := s.tail
 	s.tail++
 	r := s.rec(seq)
 	*r = memRecord{
-		hash: h, expires: expires, next: s.index[h],
+		hash: h, expires: expires,
 		chunk: chunk, off: off, keyLen: uint32(len(key)), replyLen: uint32(len(reply)),
 		state: state,
 	}
-	s.index[h] = seq
 	s.live++
 	s.bytes += r.size()
 	for s.head != seq && (s.live > s.maxEntries || s.bytes > s.maxBytes) {
@@ -478,24 +563,9 @@ func (s *MemoryStore) release(n int) {
 // its waiters woken. It stays in the ring until it reaches the head.
 func (s *MemoryStore) kill(seq uint64) {
 	r := s.rec(seq)
-	if p := s.index[r.hash]; p == seq {
-		if r.next == 0 {
-			delete(s.index, r.hash)
-		} else {
-			s.index[r.hash] = r.next
-		}
-	} else {
-		for p != 0 {
-			pr := s.rec(p)
-			if pr.next == seq {
-				pr.next = r.next
-				break
-			}
-			p = pr.next
-		}
-	}
+	s.unindex(r.hash, seq)
 	s.wake(seq, r)
 	s.live--
 	s.bytes -= r.size()
-	r.state, r.next = recDead, 0
+	r.state = recDead
 }

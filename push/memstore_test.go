@@ -60,15 +60,24 @@ func (s *MemoryStore) check(t *testing.T) {
 		n++
 		bytes += r.size()
 	}
-	chained := 0
-	for _, seq := range s.index {
-		for ; seq != 0; seq = s.rec(seq).next {
-			require.True(t, seq >= s.head && seq < s.tail)
-			require.NotEqual(t, recDead, s.rec(seq).state)
-			chained++
+	indexed := 0
+	mask := len(s.index) - 1
+	for i, e := range s.index {
+		if e.seq == 0 {
+			continue
 		}
+		seq := e.seq
+		require.True(t, seq >= s.head && seq < s.tail)
+		require.NotEqual(t, recDead, s.rec(seq).state)
+		require.Equal(t, s.rec(seq).hash, e.hash)
+		// No empty slot between the hash's own slot and this one.
+		for j := int(e.hash) & mask; j != i; j = (j + 1) & mask {
+			require.NotZero(t, s.index[j].seq)
+		}
+		indexed++
 	}
-	require.Equal(t, n, chained)
+	require.Equal(t, n, indexed)
+	require.LessOrEqual(t, 2*n, len(s.index))
 	require.Equal(t, n, s.live)
 	require.Equal(t, bytes, s.bytes)
 	require.LessOrEqual(t, n, s.maxEntries)
@@ -344,8 +353,29 @@ func TestMemoryStoreHashCollision(t *testing.T) {
 // the chunks wrapping around many times.
 func TestMemoryStoreChurn(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
 	s, clk := newMem(t, WithMemoryMaxEntries(50), WithMemoryMaxBytes(50*(MemoryEntryOverhead+40)))
+	churn(t, s, clk)
+}
+
+// The same churn with hashes crowded in a few slots at the end of the
+// index, so that runs of slots wrap around to its start and removals
+// shift slots back across the wrap.
+func TestMemoryStoreChurnCrowdedIndex(t *testing.T) {
+	t.Parallel()
+	s, clk := newMem(t, WithMemoryMaxEntries(50), WithMemoryMaxBytes(50*(MemoryEntryOverhead+40)))
+	s.hash = func(k string) uint64 {
+		var h uint64
+		for i := range len(k) {
+			h = h*31 + uint64(k[i])
+		}
+		return minIndex - 4 + h%8
+	}
+	churn(t, s, clk)
+}
+
+func churn(t *testing.T, s *MemoryStore, clk *clock) {
+	t.Helper()
+	ctx := context.Background()
 	reply := []byte(strings.Repeat("x", 30))
 	var pending []string
 	for i := range 5000 {
