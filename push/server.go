@@ -58,6 +58,7 @@ type Server struct {
 	hook           func(context.Context, message.Message, error)
 
 	guards sync.Pool
+	watch  watchdog
 	// xmlType and textType are the Content-Type header values of a reply
 	// and of "success", and successLen the Content-Length of "success",
 	// shared by every response (each one []string{value} with no spare
@@ -373,11 +374,12 @@ func (s *Server) dedupKey(msg message.Message) string {
 }
 
 // run calls the handler for msg on the request's goroutine, under the
-// guard: a timer at the handler deadline that, if the handler has not
-// returned by then, answers "success" on w (and finishes key, when not
-// empty, with an empty reply) while the handler goes on. A state the
-// handler's return and the timer race for with a compare-and-swap decides
-// which of the two answers; the other never touches w.
+// guard: queued in the server's watchdog, which, if the handler has not
+// returned by its deadline (or within microseconds after it), answers
+// "success" on w (and finishes key, when not empty, with an empty reply)
+// while the handler goes on. A state the handler's return and the
+// watchdog race for with a compare-and-swap decides which of the two
+// answers; the other never touches w.
 //
 // When the handler returned in time, run returns its marshalled reply
 // (empty for "success": no reply or a failure), the call and written
@@ -395,24 +397,20 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request, msg message.Message
 	g := s.guards.Get().(*guard)
 	g.s, g.w, g.c, g.key = s, w, c, key
 	g.state.Store(guardRunning)
-	g.timer.Reset(s.handlerTimeout)
+	s.watch.add(g, c.deadline)
 	rep, out, fault := s.invoke(c)
 	if g.state.CompareAndSwap(guardRunning, guardAnswered) {
-		stopped := g.timer.Stop()
+		// Out of the watchdog's queue, the guard can serve another push.
+		s.watch.remove(g)
 		c.cancel(context.Canceled)
-		if stopped {
-			// The callback will not run for this use: the guard can
-			// serve another push. When it is running now, it finds the
-			// state answered and leaves; the guard is then dropped.
-			g.clear()
-			s.guards.Put(g)
-		}
+		g.clear()
+		s.guards.Put(g)
 		if fault != nil {
 			s.fail(c.parent, msg, fault, false)
 		}
 		return out, c, false
 	}
-	<-g.fired // the callback has answered and is done with g
+	<-g.fired // the deadline's answer is written and done with g
 	g.clear()
 	s.guards.Put(g)
 	s.sendLate(c, rep, fault)
@@ -421,22 +419,27 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request, msg message.Message
 
 // guardRunning, guardAnswered and guardFired are the states of a guard:
 // the handler runs; it returned in time and the delivery answers; the
-// deadline came first and the timer answered "success".
+// deadline came first and the watchdog answered "success".
 const (
 	guardRunning int32 = iota
 	guardAnswered
 	guardFired
 )
 
-// guard is the handler deadline of one run: a timer whose callback
-// answers "success" when the handler has not returned. Guards are pooled
-// with their timer; a guard goes back to the pool only when its callback
-// cannot run any more for the use that ends.
+// guard is the handler deadline of one run, queued in the server's
+// watchdog, which answers "success" when the handler has not returned by
+// then. Guards are pooled; a guard goes back to the pool only when the
+// watchdog no longer refers to it.
 type guard struct {
 	state atomic.Int32
-	timer *time.Timer
-	// fired gets a value when the callback has answered.
+	// fired gets a value when the deadline's answer is written.
 	fired chan struct{}
+
+	// deadline, prev, next and queued belong to the watchdog, under its
+	// lock.
+	deadline   time.Time
+	prev, next *guard
+	queued     bool
 
 	s   *Server
 	w   http.ResponseWriter
@@ -445,19 +448,14 @@ type guard struct {
 }
 
 func (s *Server) newGuard() any {
-	g := &guard{fired: make(chan struct{}, 1)}
-	g.timer = time.AfterFunc(time.Hour, g.fire)
-	g.timer.Stop()
-	return g
+	return &guard{fired: make(chan struct{}, 1)}
 }
 
 func (g *guard) clear() { g.s, g.w, g.c, g.key = nil, nil, nil, "" }
 
-// fire is the timer's callback at the handler deadline.
-func (g *guard) fire() {
-	if !g.state.CompareAndSwap(guardRunning, guardFired) {
-		return // the handler returned in time
-	}
+// answer answers "success" at the handler deadline, once the watchdog
+// has moved the state from running to fired.
+func (g *guard) answer() {
 	s, c := g.s, g.c
 	c.cancel(context.DeadlineExceeded)
 	// A complete answer (with its length) flushed now, so that WeChat

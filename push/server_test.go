@@ -779,3 +779,42 @@ func (w *flushRecorder) Flush() {
 	w.ResponseRecorder.Flush()
 	w.once.Do(func() { close(w.flushed) })
 }
+
+// Handlers that miss their deadlines one after another are each answered
+// at their own deadline, though a handler that returned in time came
+// first: the watchdog's one timer is set again for each next deadline.
+func TestGuardsAnswerAtEachDeadline(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		release := make(chan struct{})
+		h := HandlerFunc(func(_ context.Context, msg message.Message) (reply.Reply, error) {
+			if msg.(*message.Text).Content != "fast" {
+				<-release
+			}
+			return nil, nil
+		})
+		s := newTestServer(t, h, nil, WithHandlerTimeout(time.Second))
+		start := time.Now()
+		serve(s, plainRequest(textPush(1, "fast"), testTS, testNonce))
+		var served, answered sync.WaitGroup
+		starts := []time.Duration{500 * time.Millisecond, 700 * time.Millisecond, 700 * time.Millisecond, 3 * time.Second}
+		at := make([]time.Duration, len(starts))
+		for i, d := range starts {
+			time.Sleep(d - time.Since(start))
+			w := newFlushRecorder()
+			served.Go(func() { s.ServeHTTP(w, plainRequest(textPush(int64(10+i), "slow"), testTS, testNonce)) })
+			answered.Go(func() {
+				<-w.flushed
+				at[i] = time.Since(start)
+				assert.Equal(t, reply.Success, w.Body.String())
+			})
+			synctest.Wait()
+		}
+		answered.Wait()
+		for i, d := range starts {
+			assert.Equal(t, d+time.Second, at[i], "push %d", i)
+		}
+		close(release)
+		served.Wait()
+	})
+}
