@@ -27,10 +27,6 @@ const (
 // behind for a while.
 const MemoryEntryOverhead = 160
 
-// maxSpare is how many removed entries a MemoryStore keeps for reuse, so
-// that a store at its bound allocates nothing per push.
-const maxSpare = 256
-
 // MemoryStore is the [DedupStore] a [Server] uses unless [WithDedup] gives
 // another: entries in memory, bounded in number and in bytes, each Claim,
 // Finish and Wait O(1) (plus, now and then, the removal of entries that
