@@ -28,7 +28,8 @@
 //     force_refresh=false), which returns the same token to every caller
 //     while it is valid: several processes cannot invalidate each other's
 //     tokens, the failure behind most "40001 storms". [WithLegacyToken]
-//     switches to cgi-bin/token.
+//     switches to cgi-bin/token; [WithLegacyFallback] switches once the
+//     host answers stable_token with 404 or 405, for stand-ins that lack it.
 //   - It caches the token and refreshes it [DefaultExpiryDelta] (3 minutes)
 //     before it expires, inside the 5 minutes in which stable_token hands out
 //     the next one ([WithExpiryDelta] says more). A refresh that fails while

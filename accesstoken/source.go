@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/wxmp/wxmp/internal/tokencache"
@@ -45,6 +46,7 @@ type config struct {
 	now           func() time.Time
 	store         Store
 	legacy        bool
+	onFallback    func(status int) // WithLegacyFallback; nil without it
 	delta         time.Duration
 }
 
@@ -133,6 +135,35 @@ func WithLegacyToken() Option {
 	}
 }
 
+// WithLegacyFallback makes the Source fetch from cgi-bin/token, as with
+// WithLegacyToken, once the API host has answered cgi-bin/stable_token with
+// HTTP 404 or 405: what a stand-in for WeChat that lacks stable_token does.
+// It is only for such stand-ins: WeChat itself serves stable_token, and
+// cgi-bin/token has the drawbacks WithLegacyToken describes.
+//
+// The switch happens at most once per Source and is remembered for the
+// Source's life: the fetch that got the 404 or 405 asks cgi-bin/token at
+// once, and every later fetch goes there directly. Just before that
+// request, onSwitch is called once with the status (404 or 405), so that
+// the application can log it; it runs in the fetching goroutine, must not
+// call the Source's methods, and should return quickly. Any other answer
+// of stable_token (an errcode such as 40164, another status such as 500, a
+// transport error) is returned as it is and never causes the switch.
+//
+// ForceRefresh does not cause the switch: before it, ForceRefresh asks
+// stable_token and returns a 404 as a *StatusError; after it, ForceRefresh
+// asks cgi-bin/token. With WithLegacyToken this option has no effect. A nil
+// onSwitch is an error.
+func WithLegacyFallback(onSwitch func(status int)) Option {
+	return func(o *config) error {
+		if onSwitch == nil {
+			return fmt.Errorf("%w: WithLegacyFallback: nil func", ErrInvalidConfig)
+		}
+		o.onFallback = onSwitch
+		return nil
+	}
+}
+
 // WithExpiryDelta sets how long before its expiry a token is refreshed: the
 // first Token call from then on fetches a new one. It must be positive and
 // at most MaxExpiryDelta; the default is DefaultExpiryDelta, 3 minutes.
@@ -176,6 +207,8 @@ type Source struct {
 type state struct {
 	cfg   *config
 	cache *tokencache.Cache
+	// legacy is set once WithLegacyFallback has switched to cgi-bin/token.
+	legacy atomic.Bool
 }
 
 // New returns a Source for the account appID (wx…) with appSecret, both
@@ -306,14 +339,39 @@ type stableRequest struct {
 	ForceRefresh bool   `json:"force_refresh"`
 }
 
-// fetch makes one token request; it is the cache's Fetch. The Expiry
-// counts from the moment before the request.
+// fetch makes one token request, or two when WithLegacyFallback switches
+// to cgi-bin/token; it is the cache's Fetch. The Expiry counts from the
+// moment before the request that returned the token.
 func (s *Source) fetch(ctx context.Context, force bool) (string, time.Time, error) {
+	c := s.p.cfg
+	if !s.usesLegacy() {
+		tok, exp, err := s.fetchFrom(ctx, false, force)
+		var se *StatusError
+		if c.onFallback == nil || force || !errors.As(err, &se) ||
+			(se.StatusCode != http.StatusNotFound && se.StatusCode != http.StatusMethodNotAllowed) {
+			return tok, exp, err
+		}
+		if s.p.legacy.CompareAndSwap(false, true) {
+			c.onFallback(se.StatusCode)
+		}
+	}
+	return s.fetchFrom(ctx, true, force)
+}
+
+// usesLegacy reports whether the Source fetches from cgi-bin/token:
+// WithLegacyToken, or WithLegacyFallback after its switch.
+func (s *Source) usesLegacy() bool {
+	return s.p.cfg.legacy || s.p.legacy.Load()
+}
+
+// fetchFrom makes one request to cgi-bin/token (legacy) or
+// cgi-bin/stable_token.
+func (s *Source) fetchFrom(ctx context.Context, legacy, force bool) (string, time.Time, error) {
 	c := s.p.cfg
 	sent := c.now()
 	var j tokenJSON
 	var err error
-	if c.legacy {
+	if legacy {
 		u := c.baseURL + legacyPath + "?grant_type=client_credential&appid=" +
 			url.QueryEscape(c.appID) + "&secret=" + url.QueryEscape(c.secret)
 		err = wxhttp.GetJSON(ctx, c.client, u, MaxResponseSize, &j)
@@ -331,14 +389,15 @@ func (s *Source) fetch(ctx context.Context, force bool) (string, time.Time, erro
 	return t.AccessToken, t.Expiry, nil
 }
 
-// String describes s without its AppSecret or token, e.g.
+// String describes s without its AppSecret or token, with the endpoint it
+// fetches from (cgi-bin/token once WithLegacyFallback has switched), e.g.
 // "accesstoken.Source{AppID:wx0123456789abcdef, Endpoint:https://api.weixin.qq.com/cgi-bin/stable_token, Store:false}".
 func (s *Source) String() string {
 	if s == nil || s.p == nil {
 		return "accesstoken.Source(nil)"
 	}
 	path := stablePath
-	if s.p.cfg.legacy {
+	if s.usesLegacy() {
 		path = legacyPath
 	}
 	return "accesstoken.Source{AppID:" + s.p.cfg.appID + ", Endpoint:" + s.p.cfg.baseURL + path +

@@ -140,6 +140,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{name: "zero delta", opt: accesstoken.WithExpiryDelta(0)},
 		{name: "negative delta", opt: accesstoken.WithExpiryDelta(-time.Minute)},
 		{name: "delta too large", opt: accesstoken.WithExpiryDelta(accesstoken.MaxExpiryDelta + 1)},
+		{name: "nil fallback func", opt: accesstoken.WithLegacyFallback(nil)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
