@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"strconv"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wxmp/wxmp/accesstoken"
@@ -110,16 +108,17 @@ func (c *cli) account(s *subcommand, timeout time.Duration) (*account, int, bool
 			mpBase = base // a stand-in serves showqrcode too
 		}
 	}
-	opts := []accesstoken.Option{accesstoken.WithBaseURL(base), accesstoken.WithNow(c.clock())}
-	stable, err := accesstoken.New(appID, secret, opts...)
+	tokens := &tokenSource{}
+	stderr := c.stderr
+	src, err := accesstoken.New(appID, secret, accesstoken.WithBaseURL(base), accesstoken.WithNow(c.clock()),
+		accesstoken.WithLegacyFallback(func(status int) {
+			tokens.legacy.Store(true)
+			fmt.Fprintf(stderr, "wxmp: the host answered cgi-bin/stable_token with HTTP %d; using cgi-bin/token instead\n", status)
+		}))
 	if err != nil {
 		return nil, s.usageError("$%s must be an absolute http or https URL without query or fragment", envAPIBase), false
 	}
-	legacy, err := accesstoken.New(appID, secret, append(opts, accesstoken.WithLegacyToken())...)
-	if err != nil {
-		return nil, s.usageError("$%s must be an absolute http or https URL without query or fragment", envAPIBase), false
-	}
-	tokens := &tokenSource{stable: stable, legacy: legacy, stderr: c.stderr}
+	tokens.Source = src
 	client, err := api.NewClient(tokens, api.WithBaseURL(base), api.WithMPBaseURL(mpBase))
 	if err != nil {
 		name := envAPIBase
@@ -151,66 +150,16 @@ func (c *cli) clock() func() time.Time {
 
 // tokenSource hands out the account's access_token for one run of wxmp:
 // from cgi-bin/stable_token, or from cgi-bin/token once the host has
-// answered stable_token with 404 or 405 (a stand-in that lacks it).
-// It implements api.TokenSource and jssdk.TokenSource.
+// answered stable_token with 404 or 405 (a stand-in that lacks it;
+// accesstoken.WithLegacyFallback). The embedded Source implements
+// api.TokenSource and jssdk.TokenSource.
 type tokenSource struct {
-	stable, legacy *accesstoken.Source
-	stderr         io.Writer
-
-	mu        sync.Mutex
-	useLegacy bool
-}
-
-// source returns the Source in use.
-func (t *tokenSource) source() *accesstoken.Source {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.useLegacy {
-		return t.legacy
-	}
-	return t.stable
-}
-
-// Current returns the token and its expiry.
-func (t *tokenSource) Current(ctx context.Context) (accesstoken.Token, error) {
-	src := t.source()
-	tok, err := src.Current(ctx)
-	var se *accesstoken.StatusError
-	if src != t.stable || !errors.As(err, &se) ||
-		(se.StatusCode != http.StatusNotFound && se.StatusCode != http.StatusMethodNotAllowed) {
-		return tok, err
-	}
-	t.mu.Lock()
-	if !t.useLegacy {
-		t.useLegacy = true
-		fmt.Fprintf(t.stderr, "wxmp: the host answered cgi-bin/stable_token with HTTP %d; using cgi-bin/token instead\n", se.StatusCode)
-	}
-	t.mu.Unlock()
-	return t.legacy.Current(ctx)
-}
-
-// Token implements api.TokenSource.
-func (t *tokenSource) Token(ctx context.Context) (string, error) {
-	tok, err := t.Current(ctx)
-	return tok.AccessToken, err
-}
-
-// Invalidate implements api.TokenSource.
-func (t *tokenSource) Invalidate(ctx context.Context, failed string) error {
-	return t.source().Invalidate(ctx, failed)
-}
-
-// ForceRefresh has the Source in use issue a new token.
-func (t *tokenSource) ForceRefresh(ctx context.Context) (accesstoken.Token, error) {
-	return t.source().ForceRefresh(ctx)
+	*accesstoken.Source
+	legacy atomic.Bool // set by the fallback
 }
 
 // legacyInUse reports whether the fallback to cgi-bin/token happened.
-func (t *tokenSource) legacyInUse() bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.useLegacy
-}
+func (t *tokenSource) legacyInUse() bool { return t.legacy.Load() }
 
 // errcodeList is WeChat's page of errcodes, for the codes no hint covers.
 const errcodeList = "https://developers.weixin.qq.com/doc/oplatform/en/Return_codes/Return_code_descriptions_new.html"
