@@ -110,8 +110,16 @@ func newServer(cfg config, db *DB, logger *slog.Logger) (http.Handler, error) {
 	}
 
 	// The basic access_token, shared with every instance through the
-	// database.
-	tokenOpts := []accesstoken.Option{accesstoken.WithStore(tokenStore{db})}
+	// database: from cgi-bin/stable_token, WeChat's recommended endpoint,
+	// unless the API host answers it with 404 or 405, as a stand-in for
+	// WeChat that only has cgi-bin/token does; then from cgi-bin/token for
+	// the rest of the process.
+	tokenOpts := []accesstoken.Option{
+		accesstoken.WithStore(tokenStore{db}),
+		accesstoken.WithLegacyFallback(func(status int) {
+			logger.Warn("the API host has no cgi-bin/stable_token; using cgi-bin/token", "status", status)
+		}),
+	}
 	apiOpts := []api.Option{}
 	if cfg.APIBase != "" {
 		tokenOpts = append(tokenOpts, accesstoken.WithBaseURL(cfg.APIBase))
@@ -124,7 +132,7 @@ func newServer(cfg config, db *DB, logger *slog.Logger) (http.Handler, error) {
 	if cfg.now != nil {
 		tokenOpts = append(tokenOpts, accesstoken.WithNow(cfg.now))
 	}
-	tokens, err := newTokenSource(cfg.AppID, cfg.Secret, logger, tokenOpts...)
+	tokens, err := accesstoken.New(cfg.AppID, cfg.Secret, tokenOpts...)
 	if err != nil {
 		return nil, err
 	}

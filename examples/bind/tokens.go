@@ -5,60 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"log/slog"
-	"net/http"
-	"sync/atomic"
 	"time"
 
 	"github.com/wxmp/wxmp/accesstoken"
-	"github.com/wxmp/wxmp/api"
 )
-
-// tokenSource is the API client's access_token: from cgi-bin/stable_token,
-// WeChat's recommended endpoint, unless the API host answers it with 404
-// or 405, as a stand-in for WeChat that only has cgi-bin/token does; then
-// from cgi-bin/token for the rest of the process. Both keep the token in
-// the database (tokenStore), so every instance uses the same one.
-type tokenSource struct {
-	stable, legacy *accesstoken.Source
-	useLegacy      atomic.Bool
-	log            *slog.Logger
-}
-
-var _ api.TokenSource = (*tokenSource)(nil)
-
-func newTokenSource(appID, secret string, log *slog.Logger, opts ...accesstoken.Option) (*tokenSource, error) {
-	stable, err := accesstoken.New(appID, secret, opts...)
-	if err != nil {
-		return nil, err
-	}
-	legacy, err := accesstoken.New(appID, secret, append(opts, accesstoken.WithLegacyToken())...)
-	if err != nil {
-		return nil, err
-	}
-	return &tokenSource{stable: stable, legacy: legacy, log: log}, nil
-}
-
-func (s *tokenSource) Token(ctx context.Context) (string, error) {
-	if !s.useLegacy.Load() {
-		tok, err := s.stable.Token(ctx)
-		var se *accesstoken.StatusError
-		if !errors.As(err, &se) || (se.StatusCode != http.StatusNotFound && se.StatusCode != http.StatusMethodNotAllowed) {
-			return tok, err
-		}
-		if s.useLegacy.CompareAndSwap(false, true) {
-			s.log.Warn("the API host has no cgi-bin/stable_token; using cgi-bin/token", "status", se.StatusCode)
-		}
-	}
-	return s.legacy.Token(ctx)
-}
-
-func (s *tokenSource) Invalidate(ctx context.Context, failed string) error {
-	if s.useLegacy.Load() {
-		return s.legacy.Invalidate(ctx, failed)
-	}
-	return s.stable.Invalidate(ctx, failed)
-}
 
 // tokenStore keeps the basic access_token in the wechat_tokens table, so
 // that every instance of the application uses one token
