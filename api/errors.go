@@ -3,7 +3,6 @@ package api
 import (
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 
@@ -137,16 +136,6 @@ func (e *Error) Error() string {
 // code this package does not know.
 func (e *Error) Hint() string {
 	switch e.Code {
-	case CodeIPNotWhitelisted, CodeClientIPNotAllowed:
-		return `this server's IP address is not in the account's IP whitelist: add it to "IP白名单" (IP whitelist) under 设置与开发 → 基本配置 at mp.weixin.qq.com`
-	case CodeRiskyIP, CodeRiskyIPPending:
-		return "WeChat holds this IP address as risky and asked the account's administrator to confirm it: try again after they approve"
-	case CodeRiskyIPRejected:
-		return "the administrator refused this IP address: try again in 24 hours"
-	case CodeRiskyIPRejectedHour:
-		return "the administrator refused this IP address: try again in an hour"
-	case CodeSecretFrozen:
-		return "the AppSecret is frozen: unfreeze it under 设置与开发 → 基本配置; it takes about 10 minutes"
 	case CodeQuotaExceeded:
 		return "the daily quota of this API is used up: it resets at midnight (Beijing time), or reset it with cgi-bin/clear_quota"
 	case CodeRateLimited:
@@ -165,10 +154,8 @@ func (e *Error) Hint() string {
 		return "the media_id is unknown or expired: temporary media lives 3 days"
 	case CodeUnauthorized:
 		return "the account has no permission for this API: check its type and verification under 设置与开发 → 接口权限"
-	case CodeSystemBusy:
-		return "WeChat is busy: try again later"
 	}
-	return ""
+	return wxhttp.Hint(e.Code)
 }
 
 // Is reports whether target is the sentinel that names e.Code.
@@ -218,13 +205,7 @@ type StatusError struct {
 	StatusCode int // e.g. 502
 }
 
-func (e *StatusError) Error() string {
-	s := fmt.Sprintf("api: unexpected HTTP status %d %s", e.StatusCode, http.StatusText(e.StatusCode))
-	if e.StatusCode >= 300 && e.StatusCode <= 399 {
-		s += " (redirects are not followed)"
-	}
-	return s
-}
+func (e *StatusError) Error() string { return wxhttp.StatusMessage("api", e.StatusCode) }
 
 // convert turns an error of the transport into this package's types, with
 // the tokens scrubbed from any message that still holds them. nil stays

@@ -3,7 +3,6 @@ package jssdk
 import (
 	"errors"
 	"fmt"
-	"net/http"
 
 	"github.com/wxmp/wxmp/internal/wxhttp"
 )
@@ -76,16 +75,12 @@ func (e *Error) Error() string {
 // code this package does not name.
 func (e *Error) Hint() string {
 	switch e.Code {
-	case CodeIPNotWhitelisted, CodeClientIPNotAllowed:
-		return `this server's IP address is not in the account's IP whitelist: add it to "IP白名单" (IP whitelist) under 设置与开发 → 基本配置 at mp.weixin.qq.com`
 	case CodeInvalidCredential, CodeInvalidAccessToken, CodeAccessTokenExpired:
 		return "the access token was refused twice, the second time just after a new one was fetched"
 	case CodeQuotaExceeded:
 		return "the daily quota of getticket calls is used up: cache the ticket (a Store shares it between processes)"
-	case CodeSystemBusy:
-		return "WeChat is busy: try again later"
 	}
-	return ""
+	return wxhttp.Hint(e.Code)
 }
 
 // Is reports whether target is the sentinel that names e.Code.
@@ -115,13 +110,7 @@ type StatusError struct {
 	StatusCode int // e.g. 502
 }
 
-func (e *StatusError) Error() string {
-	s := fmt.Sprintf("jssdk: unexpected HTTP status %d %s", e.StatusCode, http.StatusText(e.StatusCode))
-	if e.StatusCode >= 300 && e.StatusCode <= 399 {
-		s += " (redirects are not followed)"
-	}
-	return s
-}
+func (e *StatusError) Error() string { return wxhttp.StatusMessage("jssdk", e.StatusCode) }
 
 // convert turns an error of the transport into this package's types. Its
 // argument is already scrubbed of credentials.

@@ -62,3 +62,37 @@ type DecodeError struct {
 func (e *DecodeError) Error() string        { return "wxhttp: invalid response: " + e.Err.Error() }
 func (e *DecodeError) Unwrap() error        { return e.Err }
 func (e *DecodeError) Is(target error) bool { return target == ErrInvalidResponse }
+
+// Hint says in plain words what to do about an errcode that any call to
+// WeChat's API may return: the IP whitelist (40164, 61004), a risky IP
+// (89501, 89503, 89506, 89507), a frozen AppSecret (40243) and a busy
+// system (-1). It returns "" for another code: the public packages hint at
+// their own codes first and fall back to this.
+func Hint(code int) string {
+	switch code {
+	case 40164, 61004:
+		return `this server's IP address is not in the account's IP whitelist: add it to "IP白名单" (IP whitelist) under 设置与开发 → 基本配置 at mp.weixin.qq.com`
+	case 89501, 89503:
+		return "WeChat holds this IP address as risky and asked the account's administrator to confirm it: try again after they approve"
+	case 89506:
+		return "the administrator refused this IP address: try again in 24 hours"
+	case 89507:
+		return "the administrator refused this IP address: try again in an hour"
+	case 40243:
+		return "the AppSecret is frozen: unfreeze it under 设置与开发 → 基本配置; it takes about 10 minutes"
+	case -1:
+		return "WeChat is busy: try again later"
+	}
+	return ""
+}
+
+// StatusMessage is the text of a public package's error for an HTTP status
+// outside 2xx: "pkg: unexpected HTTP status 502 Bad Gateway", with a note
+// for a 3xx, which is never followed.
+func StatusMessage(pkg string, status int) string {
+	s := fmt.Sprintf("%s: unexpected HTTP status %d %s", pkg, status, http.StatusText(status))
+	if status >= 300 && status <= 399 {
+		s += " (redirects are not followed)"
+	}
+	return s
+}

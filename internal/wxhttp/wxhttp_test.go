@@ -410,3 +410,15 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestHint: the codes any call may return have a hint in plain words,
+// which accesstoken, api and jssdk fall back to; others have none.
+func TestHint(t *testing.T) {
+	for _, code := range []int{40164, 61004, 89501, 89503, 89506, 89507, 40243, -1} {
+		assert.NotEmpty(t, Hint(code), "errcode %d", code)
+	}
+	assert.Contains(t, Hint(40164), "IP白名单")
+	assert.Empty(t, Hint(40001), "a package's own code: no shared hint")
+	assert.Equal(t, "api: unexpected HTTP status 502 Bad Gateway", StatusMessage("api", 502))
+	assert.Equal(t, "jssdk: unexpected HTTP status 302 Found (redirects are not followed)", StatusMessage("jssdk", 302))
+}
