@@ -157,11 +157,7 @@ func (e *PicSysPhoto) DedupKey() string {
 	var k wire.Key
 	for k.Next() {
 		eventKey(&k, &e.Header, e.Event, e.EventKey)
-		k.Int(int64(e.SendPicsInfo.Count))
-		k.Int(int64(len(e.SendPicsInfo.PicList)))
-		for _, p := range e.SendPicsInfo.PicList {
-			k.Str(p.PicMD5Sum)
-		}
+		picsKey(&k, &e.SendPicsInfo)
 	}
 	return k.String()
 }
@@ -175,11 +171,7 @@ func (e *PicPhotoOrAlbum) DedupKey() string {
 	var k wire.Key
 	for k.Next() {
 		eventKey(&k, &e.Header, e.Event, e.EventKey)
-		k.Int(int64(e.SendPicsInfo.Count))
-		k.Int(int64(len(e.SendPicsInfo.PicList)))
-		for _, p := range e.SendPicsInfo.PicList {
-			k.Str(p.PicMD5Sum)
-		}
+		picsKey(&k, &e.SendPicsInfo)
 	}
 	return k.String()
 }
@@ -193,11 +185,7 @@ func (e *PicWeixin) DedupKey() string {
 	var k wire.Key
 	for k.Next() {
 		eventKey(&k, &e.Header, e.Event, e.EventKey)
-		k.Int(int64(e.SendPicsInfo.Count))
-		k.Int(int64(len(e.SendPicsInfo.PicList)))
-		for _, p := range e.SendPicsInfo.PicList {
-			k.Str(p.PicMD5Sum)
-		}
+		picsKey(&k, &e.SendPicsInfo)
 	}
 	return k.String()
 }
@@ -1003,4 +991,14 @@ func (e *WeappAuditDelay) DedupKey() string {
 		k.Str(e.Reason)
 	}
 	return k.String()
+}
+
+// picsKey adds what tells two photo events of one second apart: the count
+// and the MD5 of each picture sent.
+func picsKey(k *wire.Key, info *SendPicsInfo) {
+	k.Int(int64(info.Count))
+	k.Int(int64(len(info.PicList)))
+	for _, p := range info.PicList {
+		k.Str(p.PicMD5Sum)
+	}
 }
