@@ -64,3 +64,29 @@ func (s *server) checkCSRF(r *http.Request, sess *session, signedOutForm bool) b
 	}
 	return false
 }
+
+// readPost does what every form POST starts with: it finds the session,
+// reads the form and checks the CSRF token, the session's own when
+// signedIn (a signed-out visitor is told to sign in) and the double-submit
+// cookie's otherwise. When a check fails it has answered the request and
+// ok is false.
+func (s *server) readPost(w http.ResponseWriter, r *http.Request, signedIn bool) (sess *session, ok bool) {
+	sess, err := s.session(r)
+	if err != nil {
+		s.fail(w, "session", err)
+		return nil, false
+	}
+	if err := parseForm(w, r); err != nil {
+		s.message(w, http.StatusBadRequest, "Bad request", "The form could not be read.")
+		return nil, false
+	}
+	if signedIn && sess == nil {
+		s.signedOut(w)
+		return nil, false
+	}
+	if !s.checkCSRF(r, sess, !signedIn) {
+		s.forbidden(w, r)
+		return nil, false
+	}
+	return sess, true
+}

@@ -77,17 +77,8 @@ func (s *server) signupForm(w http.ResponseWriter, r *http.Request) {
 
 // signup creates an account and signs the browser in to it.
 func (s *server) signup(w http.ResponseWriter, r *http.Request) {
-	sess, err := s.session(r)
-	if err != nil {
-		s.fail(w, "session", err)
-		return
-	}
-	if err := parseForm(w, r); err != nil {
-		s.message(w, http.StatusBadRequest, "Bad request", "The form could not be read.")
-		return
-	}
-	if !s.checkCSRF(r, sess, true) {
-		s.forbidden(w, r)
+	sess, ok := s.readPost(w, r, false)
+	if !ok {
 		return
 	}
 	name, key, problem := checkUsername(r.PostForm.Get("username"))
@@ -132,17 +123,8 @@ func (s *server) loginForm(w http.ResponseWriter, r *http.Request) {
 
 // login signs the browser in with a username and password.
 func (s *server) login(w http.ResponseWriter, r *http.Request) {
-	sess, err := s.session(r)
-	if err != nil {
-		s.fail(w, "session", err)
-		return
-	}
-	if err := parseForm(w, r); err != nil {
-		s.message(w, http.StatusBadRequest, "Bad request", "The form could not be read.")
-		return
-	}
-	if !s.checkCSRF(r, sess, true) {
-		s.forbidden(w, r)
+	sess, ok := s.readPost(w, r, false)
+	if !ok {
 		return
 	}
 	raw, pw := r.PostForm.Get("username"), r.PostForm.Get("password")

@@ -15,21 +15,8 @@ import (
 // the time), otherwise a customer-service text message, which WeChat
 // delivers only within 48 hours of the user's last message to the account.
 func (s *server) notify(w http.ResponseWriter, r *http.Request) {
-	sess, err := s.session(r)
-	if err != nil {
-		s.fail(w, "session", err)
-		return
-	}
-	if err := parseForm(w, r); err != nil {
-		s.message(w, http.StatusBadRequest, "Bad request", "The form could not be read.")
-		return
-	}
-	if sess == nil {
-		s.signedOut(w)
-		return
-	}
-	if !s.checkCSRF(r, sess, false) {
-		s.forbidden(w, r)
+	sess, ok := s.readPost(w, r, true)
+	if !ok {
 		return
 	}
 	b, err := s.db.bindingByUser(r.Context(), sess.User.ID)

@@ -46,21 +46,8 @@ func (s *server) startAuthorization(w http.ResponseWriter, r *http.Request, cfg 
 // web authorization with snsapi_userinfo, whose state is tied to this
 // session and this account.
 func (s *server) bind(w http.ResponseWriter, r *http.Request) {
-	sess, err := s.session(r)
-	if err != nil {
-		s.fail(w, "session", err)
-		return
-	}
-	if err := parseForm(w, r); err != nil {
-		s.message(w, http.StatusBadRequest, "Bad request", "The form could not be read.")
-		return
-	}
-	if sess == nil {
-		s.signedOut(w)
-		return
-	}
-	if !s.checkCSRF(r, sess, false) {
-		s.forbidden(w, r)
+	sess, ok := s.readPost(w, r, true)
+	if !ok {
 		return
 	}
 	switch _, err := s.db.bindingByUser(r.Context(), sess.User.ID); {
@@ -204,21 +191,8 @@ func (s *server) bindCallback(w http.ResponseWriter, r *http.Request) {
 
 // unbind removes the signed-in account's binding.
 func (s *server) unbind(w http.ResponseWriter, r *http.Request) {
-	sess, err := s.session(r)
-	if err != nil {
-		s.fail(w, "session", err)
-		return
-	}
-	if err := parseForm(w, r); err != nil {
-		s.message(w, http.StatusBadRequest, "Bad request", "The form could not be read.")
-		return
-	}
-	if sess == nil {
-		s.signedOut(w)
-		return
-	}
-	if !s.checkCSRF(r, sess, false) {
-		s.forbidden(w, r)
+	sess, ok := s.readPost(w, r, true)
+	if !ok {
 		return
 	}
 	removed, err := s.db.unbind(r.Context(), sess.User.ID)
